@@ -1,0 +1,61 @@
+/**
+ * Faults the emulator injects on request, each for the next `times` calls to a path ("*" for any):
+ * - errcode:          answer {errcode, errmsg} without doing anything (e.g. -1 busy, 45009);
+ * - invalidate_token: revoke the token the call carries, then handle it (so it gets a real 40001);
+ * - delay:            wait delay_ms, then handle it normally (slow replies, timeouts);
+ * - drop:             close the connection before doing anything;
+ * - drop_after:       do the work, then close the connection without answering (lost reply);
+ * - http_error:       answer with an HTML gateway error page (status, default 502).
+ */
+export type FaultType = 'errcode' | 'invalidate_token' | 'delay' | 'drop' | 'drop_after' | 'http_error';
+
+export interface Fault {
+  path: string;
+  type: FaultType;
+  times: number;
+  errcode?: number;
+  errmsg?: string;
+  delay_ms?: number;
+  status?: number;
+}
+
+const TYPES: readonly FaultType[] = ['errcode', 'invalidate_token', 'delay', 'drop', 'drop_after', 'http_error'];
+
+export class FaultQueue {
+  private readonly faults: Fault[] = [];
+
+  /** Validates and queues a fault from the admin API. */
+  add(input: Record<string, unknown>): Fault {
+    const type = input['type'];
+    if (typeof type !== 'string' || !TYPES.includes(type as FaultType)) throw new Error(`type must be one of ${TYPES.join(', ')}`);
+    const path = typeof input['path'] === 'string' ? input['path'].replace(/^\/+/, '') : '*';
+    const times = input['times'] === undefined ? 1 : Number(input['times']);
+    if (!Number.isInteger(times) || times < 1) throw new Error('times must be a whole number >= 1');
+    const fault: Fault = { path, type: type as FaultType, times };
+    if (typeof input['errcode'] === 'number') fault.errcode = input['errcode'];
+    if (typeof input['errmsg'] === 'string') fault.errmsg = input['errmsg'];
+    if (typeof input['delay_ms'] === 'number') fault.delay_ms = input['delay_ms'];
+    if (typeof input['status'] === 'number') fault.status = input['status'];
+    if (type === 'errcode' && fault.errcode === undefined) throw new Error('errcode faults need an errcode');
+    this.faults.push(fault);
+    return fault;
+  }
+
+  /** The fault that applies to this call, if any (consumed). */
+  take(path: string): Fault | undefined {
+    const index = this.faults.findIndex((fault) => fault.path === path || fault.path === '*');
+    if (index < 0) return undefined;
+    const fault = this.faults[index] as Fault;
+    fault.times -= 1;
+    if (fault.times <= 0) this.faults.splice(index, 1);
+    return { ...fault };
+  }
+
+  list(): Fault[] {
+    return this.faults.map((fault) => ({ ...fault }));
+  }
+
+  clear(): void {
+    this.faults.length = 0;
+  }
+}

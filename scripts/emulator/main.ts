@@ -1,0 +1,29 @@
+/**
+ * npm run emulator [-- --port 8787 --host 127.0.0.1]: the local WeChat emulator, for offline
+ * development. Point the functions at it with WXOPEN_API_BASE=<the printed URL>.
+ */
+import { parseArgs } from 'node:util';
+import { DEMO_ACCOUNTS, startEmulator } from './index';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: process.env['PORT'] ?? '8787' }, host: { type: 'string', default: '127.0.0.1' } },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
+  const emulator = await startEmulator({ port, host: values.host });
+  console.log(`WeChat emulator listening on ${emulator.url}`);
+  console.log('Demo accounts (WXOPEN_APPID / WXOPEN_APPSECRET):');
+  for (const account of DEMO_ACCOUNTS) console.log(`  ${account.appid}  ${account.secret}  ${account.type}${account.released ? '' : ' (never released)'}`);
+  console.log(`Control API: ${emulator.url}/__emulator/{calls,faults,accounts,reset,clock,settings,revoke-tokens,issue-token}`);
+  const stop = (): void => {
+    emulator.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,309 @@
+/**
+ * The local WeChat / CloudBase emulator: an HTTP server that answers like api.weixin.qq.com for
+ * the endpoints wxopen-functions uses. It keeps state per account, checks tokens and their expiry,
+ * answers with WeChat's error codes, and injects faults on request (see admin.ts).
+ *
+ * Endpoint families live in modules/ and register themselves through `route` / `raw` / `admin`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseJson } from '../../shared/json';
+import { DEMO_ACCOUNTS, type Account, type AccountType } from './accounts';
+import { FaultQueue } from './faults';
+import { TokenRegistry, type TokenRecord } from './tokens';
+import { COMMON, newRid, WeChatReplyError } from './wechat-reply';
+
+export interface RouteContext {
+  body: Record<string, unknown>;
+  query: URLSearchParams;
+  /** The account the token belongs to (undefined for token-less routes). */
+  account: Account | undefined;
+  token: TokenRecord | undefined;
+  emulator: Emulator;
+}
+
+export interface RouteOptions {
+  /** Which tokens the endpoint takes: an account's access token, a component token, or none. */
+  token: 'access' | 'component' | 'none';
+  /** Token-less endpoints (stable_token) may take a GET. */
+  allowGet?: boolean;
+}
+
+export type RouteHandler = (context: RouteContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** Handles requests that are not WeChat API calls (COS uploads, static hosting). True when handled. */
+export type RawHandler = (request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
+
+export type AdminHandler = (body: Record<string, unknown>, query: URLSearchParams) => unknown;
+
+/** One request as it crossed the wire, for tests to assert on. Token values are not kept. */
+export interface CallRecord {
+  at: number;
+  method: string;
+  path: string;
+  /** Query parameter names (values of token parameters are never recorded). */
+  tokenParam?: string;
+  body: unknown;
+  errcode?: number;
+  fault?: string;
+}
+
+export interface EmulatorSettings {
+  /** qrcodejump* calls allowed per second per account before 44990 (0: no limit). */
+  qrcodeJumpRatePerSecond: number;
+  /** Lifetime of newly issued tokens. */
+  tokenTtlSeconds: number;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  settings?: Partial<EmulatorSettings>;
+  accounts?: readonly Account[];
+  modules?: readonly EmulatorModule[];
+}
+
+export type EmulatorModule = (emulator: Emulator) => void;
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export class Emulator {
+  readonly accounts = new Map<string, Account>();
+  readonly tokens: TokenRegistry;
+  readonly faults = new FaultQueue();
+  readonly calls: CallRecord[] = [];
+  readonly settings: EmulatorSettings;
+  /** Modules that emulate hosting register here so qrcodejumpadd can check verification files. */
+  readonly hostedFileResolvers: Array<(url: URL) => Promise<Buffer | null | undefined>> = [];
+  private readonly routes = new Map<string, { options: RouteOptions; handler: RouteHandler }>();
+  private readonly rawHandlers: RawHandler[] = [];
+  private readonly adminHandlers = new Map<string, AdminHandler>();
+  private readonly resetHooks: Array<() => void> = [];
+  private clockOffsetMs = 0;
+  private server: Server | undefined;
+  url = '';
+  port = 0;
+
+  constructor(private readonly initialAccounts: readonly Account[], settings: Partial<EmulatorSettings> = {}) {
+    this.settings = { qrcodeJumpRatePerSecond: 5, tokenTtlSeconds: 7200, ...settings };
+    this.tokens = new TokenRegistry(() => this.now(), this.settings.tokenTtlSeconds);
+    for (const account of initialAccounts) this.accounts.set(account.appid, { ...account, linkedMiniPrograms: [...account.linkedMiniPrograms] });
+  }
+
+  /** The emulator's clock: real time plus whatever the admin API advanced it by. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  advanceClock(seconds: number): void {
+    this.clockOffsetMs += seconds * 1000;
+  }
+
+  route(path: string, options: RouteOptions, handler: RouteHandler): void {
+    this.routes.set(path.replace(/^\/+/, ''), { options, handler });
+  }
+
+  raw(handler: RawHandler): void {
+    this.rawHandlers.push(handler);
+  }
+
+  admin(name: string, handler: AdminHandler): void {
+    this.adminHandlers.set(name, handler);
+  }
+
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
+  }
+
+  /** Back to a fresh start: state, tokens, calls and faults cleared; accounts as first given; clock real. */
+  reset(): void {
+    this.tokens.clear();
+    this.faults.clear();
+    this.calls.length = 0;
+    this.clockOffsetMs = 0;
+    this.accounts.clear();
+    for (const account of this.initialAccounts) this.accounts.set(account.appid, { ...account, linkedMiniPrograms: [...account.linkedMiniPrograms] });
+    for (const hook of this.resetHooks) hook();
+  }
+
+  record(call: Omit<CallRecord, 'at'>): CallRecord {
+    const entry = { at: this.now(), ...call };
+    this.calls.push(entry);
+    return entry;
+  }
+
+  /** Calls to one API path (without the leading "/"), oldest first. */
+  callsTo(path: string): CallRecord[] {
+    return this.calls.filter((call) => call.path === path);
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        if (!response.headersSent) {
+          response.writeHead(500, { 'content-type': 'text/plain' });
+          response.end(`emulator failure: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, host, () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    this.url = `http://${host}:${this.port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    const body = await readBody(request);
+    for (const raw of this.rawHandlers) if (await raw(request, response, url, body)) return;
+    const path = url.pathname.replace(/^\/+/, '');
+    if (path.startsWith('__emulator/')) return this.handleAdmin(path.slice('__emulator/'.length), url, body, response);
+    const route = this.routes.get(path);
+    if (route === undefined) {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end(`no such API: /${path}`);
+      return;
+    }
+    await this.handleApi(path, route, request, url, body, response);
+  }
+
+  private async handleApi(
+    path: string,
+    route: { options: RouteOptions; handler: RouteHandler },
+    request: IncomingMessage,
+    url: URL,
+    raw: Buffer,
+    response: ServerResponse,
+  ): Promise<void> {
+    const tokenParam = ['access_token', 'cloudbase_access_token'].find((name) => url.searchParams.has(name));
+    const call = this.record({ method: request.method ?? 'GET', path, body: safeParse(raw), ...(tokenParam === undefined ? {} : { tokenParam }) });
+    const fault = this.faults.take(path);
+    if (fault !== undefined) {
+      call.fault = fault.type;
+      if (fault.type === 'delay') await sleep(fault.delay_ms ?? 1000);
+      if (fault.type === 'drop') {
+        request.socket.destroy();
+        return;
+      }
+      if (fault.type === 'http_error') {
+        response.writeHead(fault.status ?? 502, { 'content-type': 'text/html' });
+        response.end('<html><body>502 Bad Gateway</body></html>');
+        return;
+      }
+      if (fault.type === 'invalidate_token' && tokenParam !== undefined) {
+        this.tokens.revoke(url.searchParams.get(tokenParam) ?? '');
+      }
+    }
+    let answer: Record<string, unknown>;
+    try {
+      if (fault?.type === 'errcode') throw new WeChatReplyError(fault.errcode ?? -1, fault.errmsg ?? 'system error');
+      answer = { errcode: 0, errmsg: 'ok', ...(await this.runRoute(route, request, url, raw)) };
+    } catch (error) {
+      if (!(error instanceof WeChatReplyError)) throw error;
+      answer = { errcode: error.errcode, errmsg: `${error.errmsg} rid: ${newRid()}` };
+    }
+    call.errcode = typeof answer['errcode'] === 'number' ? answer['errcode'] : 0;
+    if (fault?.type === 'drop_after') {
+      request.socket.destroy();
+      return;
+    }
+    sendJson(response, 200, answer);
+  }
+
+  private async runRoute(
+    route: { options: RouteOptions; handler: RouteHandler },
+    request: IncomingMessage,
+    url: URL,
+    raw: Buffer,
+  ): Promise<Record<string, unknown>> {
+    const { options, handler } = route;
+    if (request.method !== 'POST' && !(options.allowGet === true && request.method === 'GET')) COMMON.requirePost();
+    let token: TokenRecord | undefined;
+    let account: Account | undefined;
+    if (options.token !== 'none') {
+      token = this.checkToken(url, options.token);
+      account = this.accounts.get(token.appid);
+      if (account === undefined) COMMON.invalidToken();
+    }
+    let body: Record<string, unknown> = {};
+    if (request.method === 'POST') {
+      if (raw.length === 0) COMMON.emptyBody();
+      const parsed = safeParse(raw);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) COMMON.badFormat();
+      body = parsed as Record<string, unknown>;
+    }
+    return handler({ body, query: url.searchParams, account, token, emulator: this });
+  }
+
+  private checkToken(url: URL, wanted: 'access' | 'component'): TokenRecord {
+    const access = url.searchParams.get('access_token');
+    const cloudbase = url.searchParams.get('cloudbase_access_token');
+    const value = access ?? cloudbase;
+    if (value === null || value === '') return COMMON.missingToken();
+    const record = this.tokens.find(value);
+    if (record === undefined || record.revoked) return COMMON.invalidToken();
+    const kindOk = access !== null ? record.kind === wanted : record.kind === 'cloudbase';
+    if (!kindOk) return COMMON.invalidToken();
+    if (record.expiresAt <= this.now()) return COMMON.expiredToken();
+    return record;
+  }
+
+  private handleAdmin(name: string, url: URL, raw: Buffer, response: ServerResponse): void {
+    const handler = this.adminHandlers.get(name);
+    if (handler === undefined) {
+      sendJson(response, 404, { error: `no admin endpoint ${name}`, endpoints: [...this.adminHandlers.keys()] });
+      return;
+    }
+    const parsed = raw.length === 0 ? {} : safeParse(raw);
+    try {
+      sendJson(response, 200, handler((parsed ?? {}) as Record<string, unknown>, url.searchParams) ?? { ok: true });
+    } catch (error) {
+      sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+function safeParse(raw: Buffer): unknown {
+  if (raw.length === 0) return undefined;
+  try {
+    return parseJson(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export type { Account, AccountType };
+export { DEMO_ACCOUNTS };

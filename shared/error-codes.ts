@@ -1,0 +1,190 @@
+/**
+ * Every error code this project knows: WeChat's own (passed through unchanged) and the local range
+ * 990000-990999 used for errors raised here. Each code has a category (what kind of trouble), whether
+ * a retry can help, the HTTP status an HTTP caller sees, and a hint saying what to do.
+ *
+ * Sources: the seed documents, ../shared/notes/wechat-api.md (sections 1-6) and the CloudBase error
+ * page. Codes whose meaning WeChat never documented say so in their hint.
+ */
+
+export type ErrorCategory =
+  /** our WeChat credentials or permissions were refused, or the caller was refused here */
+  | 'auth'
+  /** a rate or quota limit was reached */
+  | 'quota'
+  /** the request's content is wrong: fix the input */
+  | 'input'
+  /** WeChat (or the network) is busy: retrying later can help */
+  | 'busy'
+  /** the account or platform is not set up for this call */
+  | 'platform'
+  /** a local problem: configuration, deadline, a bug */
+  | 'local';
+
+export interface CodeInfo {
+  category: ErrorCategory;
+  retryable: boolean;
+  httpStatus: number;
+  hint: string;
+}
+
+/** HTTP status an HTTP caller sees for each category unless the code says otherwise. */
+export const CATEGORY_STATUS: Readonly<Record<ErrorCategory, number>> = {
+  auth: 502,
+  quota: 429,
+  input: 400,
+  busy: 503,
+  platform: 502,
+  local: 500,
+};
+
+/** The local range: codes raised by wxopen-functions itself. */
+export const LOCAL = {
+  /** a field failed validation; errmsg is `<field>: <rule>` */
+  INVALID_INPUT: 990001,
+  /** the HTTP body is not JSON, or the event is not an object */
+  BAD_REQUEST_BODY: 990002,
+  /** a required environment variable is missing or malformed */
+  CONFIG_MISSING: 990003,
+  /** HTTP caller without the right bearer key */
+  UNAUTHENTICATED: 990004,
+  /** HTTP call while WXOPEN_HTTP_KEY is not configured */
+  HTTP_DISABLED: 990005,
+  /** Mini Program caller whose OPENID is not in WXOPEN_ADMIN_OPENIDS */
+  FORBIDDEN: 990006,
+  /** the function's time budget ran out before WeChat answered */
+  DEADLINE_EXCEEDED: 990007,
+  /** WeChat could not be reached (DNS, connection refused or reset) */
+  NETWORK_ERROR: 990008,
+  /** WeChat answered with something that is not the expected JSON */
+  BAD_UPSTREAM_RESPONSE: 990009,
+  /** HTTP method other than POST (or OPTIONS) */
+  METHOD_NOT_ALLOWED: 990010,
+  /** no access token could be obtained from the configured source */
+  TOKEN_UNAVAILABLE: 990011,
+  /** a token that cannot be refreshed here was refused by WeChat */
+  TOKEN_REJECTED: 990012,
+  /** an unexpected failure inside wxopen-functions (a bug: please report it) */
+  INTERNAL: 990099,
+  /** market-code key missing or not 16 bytes */
+  DECRYPT_KEY_INVALID: 990201,
+  /** market-code buffer is not base64, empty, or not a whole number of AES blocks */
+  DECRYPT_BUFFER_INVALID: 990202,
+  /** AES padding check failed: almost always the wrong key */
+  DECRYPT_FAILED: 990203,
+} as const;
+
+type Entry = [category: ErrorCategory, hint: string, options?: { retryable?: boolean; httpStatus?: number }];
+
+const RETRY = { retryable: true } as const;
+
+const TABLE: Readonly<Record<number, Entry>> = {
+  // ---- common / cross-API -------------------------------------------------------------------
+  [-1]: ['busy', 'WeChat is busy; retry after a short wait.', RETRY],
+  [-1000]: ['busy', 'WeChat system error; retry later, and report the rid if it persists.', RETRY],
+  40001: ['auth', 'The access token is invalid or not the latest (another process refreshed it), or the AppSecret is wrong. Check WXOPEN_APPSECRET; use stable_token everywhere the appid is used.'],
+  40002: ['input', 'Invalid grant_type.'],
+  40013: ['auth', 'Invalid appid: check WXOPEN_APPID.'],
+  40014: ['auth', 'Illegal access token: check that the token is for this account and of the right kind (access_token, authorizer_access_token or component_access_token).'],
+  40097: ['input', 'Invalid arguments. For QR-code jump rules: a published rule cannot be edited (is_edit=1) — delete it and add it again.'],
+  40101: ['input', 'A required parameter is missing.'],
+  40125: ['auth', 'Invalid AppSecret: check WXOPEN_APPSECRET (reset it in the admin console if it leaked).'],
+  40164: ['auth', 'The caller IP is not in the account\'s API IP whitelist. CloudBase functions have no fixed egress IP: enable the fixed egress IP and whitelist it, or use the cloudbase_access_token mode.'],
+  40243: ['auth', 'The AppSecret is frozen: unfreeze it in the admin console.'],
+  41001: ['auth', 'The access token is missing from the request.'],
+  41002: ['input', 'The appid is missing.'],
+  41004: ['input', 'The secret is missing.'],
+  42001: ['auth', 'The access token expired; a fresh one is fetched automatically.'],
+  43002: ['input', 'This API requires POST.'],
+  43003: ['input', 'This API requires HTTPS.'],
+  44002: ['input', 'Empty POST body; send at least {}.'],
+  44990: ['quota', 'More than 5 calls per second to the QR-code jump API; slow down.', RETRY],
+  45009: ['quota', 'The daily API quota is used up; it resets at midnight (or use clear_quota).'],
+  45011: ['quota', 'Per-minute API quota reached; retry in a minute.'],
+  47001: ['input', 'WeChat could not parse the body (JSON format error or missing fields).'],
+  48001: ['auth', 'This API is not authorised for the account or token type (wrong account type, or the capability was not granted).'],
+  48004: ['auth', 'This API is banned for the account; see the admin console.'],
+  61004: ['auth', 'The third-party platform\'s client IP is not registered in its IP whitelist.'],
+  61005: ['auth', 'The component_verify_ticket expired; wait for the next push.'],
+  61006: ['auth', 'The component_verify_ticket is invalid.'],
+  61007: ['auth', 'The authorizer did not grant the permission set this API needs (3/18 for QR-code jump, 46 for market codes, 49 for CloudBase).'],
+  61011: ['auth', 'Invalid component (third-party platform).'],
+  61023: ['auth', 'The authorizer_refresh_token is invalid; the authorizer must authorise again.'],
+  61024: ['auth', 'This call requires api_component_token.'],
+  89501: ['auth', 'An administrator confirmation for this IP is pending; retry later.'],
+  89503: ['auth', 'This call needs administrator confirmation; wait for the administrator.'],
+  89506: ['auth', 'An administrator refused this IP; retry after 24 hours.'],
+  89507: ['auth', 'An administrator refused this IP; retry after 1 hour.'],
+  // ---- QR-code jump (cgi-bin/wxopen/qrcodejump*) ---------------------------------------------
+  85066: ['input', 'Illegal prefix (link error). Use an http, https or ftp URL on an ICP-filed domain; service-account rules must start with http://weixin.qq.com/q/. Some domain suffixes are refused: change the domain.'],
+  85067: ['input', 'Input data error (undocumented by WeChat; WxJava names it so).'],
+  85068: ['input', 'A debug_url is not a sub-link of the rule prefix.'],
+  85069: ['platform', 'The verification file check failed: serve the file from downloadQRCodeText at the prefix\'s last directory (exact content, plain text) before adding the rule. An ICP-filing failure has also been reported as this code.'],
+  85070: ['input', 'The URL hits WeChat\'s blacklist and cannot be added.'],
+  85071: ['input', 'This prefix was already added; use is_edit=1 to modify it.'],
+  85072: ['input', 'This prefix is already owned by another account.'],
+  85073: ['quota', 'QR-code rules are full (at most 100 per Mini Program); delete unused rules.'],
+  85074: ['platform', 'The Mini Program has never been released; release a version before publishing rules.'],
+  85075: ['platform', 'Personal-type Mini Programs cannot set QR-code rules.'],
+  85076: ['platform', 'Undocumented by WeChat; official community answers say the domain\'s ICP filing check failed (new filings need about 3 working days).'],
+  85095: ['input', 'Rule data error: delete the rule and add it again.'],
+  886000: ['quota', 'The monthly publish limit (100) is reached.'],
+  886001: ['busy', 'WeChat is busy; retry.', RETRY],
+  // ---- CloudBase (tcb/*, componenttcb/*) -----------------------------------------------------
+  85088: ['platform', 'CloudBase is not enabled for this app (or not for the platform): open cloud development first.'],
+  [-501000]: ['busy', 'CloudBase internal error; retry later.', RETRY],
+  [-501001]: ['busy', 'CloudBase system error; retry later.', RETRY],
+  [-501002]: ['busy', 'CloudBase request timed out; retry.', RETRY],
+  [-501003]: ['quota', 'CloudBase rate limit exceeded.', RETRY],
+  [-501004]: ['quota', 'CloudBase concurrency limit exceeded.', RETRY],
+  [-501007]: ['input', 'CloudBase parameter error: check env and the file ids.'],
+  [-502005]: ['input', 'The database collection does not exist.'],
+  [-503003]: ['input', 'The file does not exist or its signature is illegal.'],
+  [-504002]: ['platform', 'The cloud function failed to execute.'],
+  [-604101]: ['auth', 'The function has no permission to call this API (cloud-call permissions in config.json; allow 10 minutes of cache).'],
+  // ---- local range ---------------------------------------------------------------------------
+  [LOCAL.INVALID_INPUT]: ['input', 'Fix the named field as the rule says.'],
+  [LOCAL.BAD_REQUEST_BODY]: ['input', 'Send a JSON object as the body (Content-Type: application/json).'],
+  [LOCAL.CONFIG_MISSING]: ['local', 'Set the named environment variable (envVariables in cloudbaserc.json, or the shell for local runs).'],
+  [LOCAL.UNAUTHENTICATED]: ['auth', 'Send the key as "Authorization: Bearer <WXOPEN_HTTP_KEY>".', { httpStatus: 401 }],
+  [LOCAL.HTTP_DISABLED]: ['auth', 'HTTP calls are refused until WXOPEN_HTTP_KEY is set on the function.', { httpStatus: 403 }],
+  [LOCAL.FORBIDDEN]: ['auth', 'Add this OPENID to WXOPEN_ADMIN_OPENIDS to allow it to call from the Mini Program.', { httpStatus: 403 }],
+  [LOCAL.DEADLINE_EXCEEDED]: ['busy', 'The function ran out of time; raise its timeout in cloudbaserc.json or retry.', { retryable: true, httpStatus: 504 }],
+  [LOCAL.NETWORK_ERROR]: ['busy', 'WeChat could not be reached; check WXOPEN_API_BASE and the function\'s network access, then retry.', { retryable: true, httpStatus: 502 }],
+  [LOCAL.BAD_UPSTREAM_RESPONSE]: ['platform', 'WeChat answered with something unexpected; check WXOPEN_API_BASE points at the WeChat API.'],
+  [LOCAL.METHOD_NOT_ALLOWED]: ['input', 'Call with POST and a JSON body.', { httpStatus: 405 }],
+  [LOCAL.TOKEN_UNAVAILABLE]: ['local', 'No access token source is configured: set WXOPEN_APPID and WXOPEN_APPSECRET, or run inside CloudBase with the cloudbase_access_token enabled.'],
+  [LOCAL.TOKEN_REJECTED]: ['auth', 'WeChat refused a token that cannot be refreshed here (a fixed token from the environment); replace it.'],
+  [LOCAL.INTERNAL]: ['local', 'Unexpected failure inside wxopen-functions; please report it with the function logs.'],
+  [LOCAL.DECRYPT_KEY_INVALID]: ['local', 'Set WXOPEN_MARKETCODE_KEY to the 16-character key WeChat issued with the market-code capability.'],
+  [LOCAL.DECRYPT_BUFFER_INVALID]: ['platform', 'The downloaded buffer is damaged or truncated; download the segment again.'],
+  [LOCAL.DECRYPT_FAILED]: ['local', 'Decryption failed: WXOPEN_MARKETCODE_KEY is almost certainly not this account\'s key.'],
+};
+
+const UNKNOWN_WECHAT: CodeInfo = {
+  category: 'platform',
+  retryable: false,
+  httpStatus: CATEGORY_STATUS.platform,
+  hint: 'A WeChat error code this table does not know; see WeChat\'s error-code pages and keep the rid.',
+};
+
+/** What is known about a code; unknown codes get a neutral entry rather than a crash. */
+export function describeCode(errcode: number): CodeInfo {
+  const entry = TABLE[errcode];
+  if (entry === undefined) return UNKNOWN_WECHAT;
+  const [category, hint, options] = entry;
+  return {
+    category,
+    hint,
+    retryable: options?.retryable ?? false,
+    httpStatus: options?.httpStatus ?? CATEGORY_STATUS[category],
+  };
+}
+
+/** Every code in the table, for documentation and tests. */
+export function knownCodes(): number[] {
+  return Object.keys(TABLE).map(Number).sort((a, b) => a - b);
+}
+
+/** Codes that mean "this token is no longer good": invalidate it (if still current) and retry once. */
+export const TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);

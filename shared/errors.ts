@@ -1,0 +1,92 @@
+import { describeCode, LOCAL, type ErrorCategory } from './error-codes';
+
+/** The shape every function answers with when something went wrong. */
+export interface ErrorAnswer {
+  errcode: number;
+  errmsg: string;
+  hint: string;
+  category: ErrorCategory;
+  /** WeChat's request id, when WeChat answered (look it up with getRidInfo). */
+  rid?: string;
+  /** For input errors: the offending field, as a path such as `debug_url[2]`. */
+  field?: string;
+}
+
+interface WxOpenErrorOptions {
+  cause?: unknown;
+  rid?: string;
+  field?: string;
+  /** Overrides the table's hint for this one error. */
+  hint?: string;
+}
+
+/**
+ * Base of every error this project raises. `errcode` is stable: WeChat's own code when WeChat
+ * answered, a code from the local range (990000-990999, see error-codes.ts) otherwise.
+ */
+export class WxOpenError extends Error {
+  readonly errcode: number;
+  readonly category: ErrorCategory;
+  readonly hint: string;
+  readonly retryable: boolean;
+  readonly httpStatus: number;
+  readonly rid?: string;
+  readonly field?: string;
+
+  constructor(errcode: number, message: string, options: WxOpenErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const info = describeCode(errcode);
+    this.name = 'WxOpenError';
+    this.errcode = errcode;
+    this.category = info.category;
+    this.hint = options.hint ?? info.hint;
+    this.retryable = info.retryable;
+    this.httpStatus = info.httpStatus;
+    if (options.rid !== undefined) this.rid = options.rid;
+    if (options.field !== undefined) this.field = options.field;
+  }
+
+  toAnswer(): ErrorAnswer {
+    const answer: ErrorAnswer = {
+      errcode: this.errcode,
+      errmsg: this.message,
+      hint: this.hint,
+      category: this.category,
+    };
+    if (this.rid !== undefined) answer.rid = this.rid;
+    if (this.field !== undefined) answer.field = this.field;
+    return answer;
+  }
+}
+
+/** WeChat answered with `errcode != 0`. `message` is WeChat's errmsg, rid included. */
+export class WeChatApiError extends WxOpenError {
+  readonly api: string;
+  constructor(api: string, errcode: number, errmsg: string) {
+    const rid = /rid:\s*([0-9a-f-]+)/i.exec(errmsg)?.[1];
+    super(errcode, errmsg, rid === undefined ? {} : { rid });
+    this.name = 'WeChatApiError';
+    this.api = api;
+  }
+}
+
+/** An error raised here, before or instead of a WeChat answer. Codes from the local range. */
+export class LocalError extends WxOpenError {
+  constructor(errcode: number, message: string, options: WxOpenErrorOptions = {}) {
+    super(errcode, message, options);
+    this.name = 'LocalError';
+  }
+}
+
+/** Input failed validation: names the field and the rule. */
+export function invalidInput(field: string, rule: string): LocalError {
+  return new LocalError(LOCAL.INVALID_INPUT, `${field}: ${rule}`, { field });
+}
+
+/** Turns anything thrown into a WxOpenError without losing a typed one. */
+export function toWxOpenError(error: unknown): WxOpenError {
+  if (error instanceof WxOpenError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new LocalError(LOCAL.INTERNAL, `internal error: ${message}`, { cause: error });
+}
+

@@ -1,0 +1,76 @@
+import pRetry from 'p-retry';
+import { Deadline } from '../deadline';
+import { WxOpenError, toWxOpenError } from '../errors';
+import { log } from '../log';
+import { NetworkError } from './request-json';
+
+export interface RetryPolicy {
+  /**
+   * True when repeating the call cannot change the outcome (reads, edits to a known state).
+   * A non-idempotent call is retried only when the request certainly never reached WeChat.
+   */
+  idempotent: boolean;
+  deadline: Deadline;
+  /** Name for the log lines. */
+  api: string;
+  /** Attempts after the first; default 3. */
+  retries?: number;
+  /** First backoff; doubled each time, with jitter; default 200 ms. */
+  minDelayMs?: number;
+}
+
+/** The shortest request worth starting: no retry is begun with less time left than this. */
+const MIN_USEFUL_MS = 300;
+const MAX_DELAY_MS = 2000;
+
+export function mayRetry(error: WxOpenError, idempotent: boolean): boolean {
+  if (error instanceof NetworkError && !error.sent) return true;
+  return idempotent && error.retryable;
+}
+
+/**
+ * Retries busy answers (-1, 886001, CloudBase busy codes), rate limits that say so, and network
+ * failures, with jittered exponential backoff, never past the deadline.
+ */
+export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
+  const minTimeout = policy.minDelayMs ?? 200;
+  try {
+    return await pRetry(
+      async (attemptNumber) => {
+        try {
+          return await attempt(attemptNumber);
+        } catch (error) {
+          throw toWxOpenError(error);
+        }
+      },
+      {
+        retries: policy.retries ?? 3,
+        factor: 2,
+        minTimeout,
+        maxTimeout: MAX_DELAY_MS,
+        randomize: true,
+        shouldRetry: (error) => {
+          const typed = toWxOpenError(error);
+          if (!mayRetry(typed, policy.idempotent)) return false;
+          // The next wait is at most minTimeout * 2 (jitter) * 2^(attempt-1), capped at maxTimeout:
+          // retry only when that wait plus a useful request still fits in the budget.
+          const worstWait = Math.min(MAX_DELAY_MS, minTimeout * 2 * 2 ** (error.attemptNumber - 1));
+          return policy.deadline.remainingMs() > worstWait + MIN_USEFUL_MS;
+        },
+        onFailedAttempt: (error) => {
+          const typed = toWxOpenError(error);
+          if (error.retriesLeft > 0 && mayRetry(typed, policy.idempotent)) {
+            log('warn', 'retrying WeChat call', {
+              api: policy.api,
+              errcode: typed.errcode,
+              attempt: error.attemptNumber,
+              remainingMs: policy.deadline.remainingMs(),
+            });
+          }
+        },
+      },
+    );
+  } catch (error) {
+    throw toWxOpenError(error);
+  }
+}

@@ -1,0 +1,76 @@
+import * as v from 'valibot';
+import { linkMatchesPrefix, MAX_DEBUG_URLS, prefixProblem, SERVICE_ACCOUNT_PREFIX } from './prefix-rules';
+
+const appid = v.pipe(v.string('must be a string'), v.regex(/^wx[0-9a-f]{16}$/i, 'must be an appid such as wx1234567890abcdef'));
+
+export const prefix = v.pipe(
+  v.string('must be a string'),
+  v.nonEmpty('must not be empty'),
+  v.check((value) => prefixProblem(value) === undefined, (issue) => prefixProblem(String(issue.input)) ?? 'invalid prefix'),
+);
+
+const pagePath = v.pipe(
+  v.string('must be a string'),
+  v.nonEmpty('must not be empty'),
+  v.maxLength(1024, 'at most 1024 characters'),
+  v.regex(/^[^\s]+$/, 'must not contain spaces'),
+  v.check((value) => !value.startsWith('/'), 'must be a page path without a leading "/", e.g. pages/index/index'),
+);
+
+const isEdit = v.picklist([0, 1], 'must be 0 (add a rule) or 1 (modify an unpublished rule)');
+
+/** Rule of "scan an ordinary link QR code to open the Mini Program". */
+export const ordinaryRule = v.pipe(
+  v.strictObject({
+    prefix,
+    permit_sub_rule: v.picklist([1, 2], 'must be 1 (do not occupy sub-rules) or 2 (occupy all sub-rules)'),
+    path: pagePath,
+    open_version: v.picklist([1, 2, 3], 'must be 1 (develop), 2 (trial) or 3 (release)'),
+    debug_url: v.optional(
+      v.pipe(
+        v.array(v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')), 'must be an array of links'),
+        v.maxLength(MAX_DEBUG_URLS, `at most ${MAX_DEBUG_URLS} test links`),
+      ),
+    ),
+    is_edit: isEdit,
+  }),
+  v.forward(
+    v.check(
+      (rule) => (rule.debug_url ?? []).every((link) => linkMatchesPrefix(link, rule.prefix)),
+      'every test link must fall under the prefix (same scheme, host and path; below it only when the prefix ends with "/")',
+    ),
+    ['debug_url'],
+  ),
+);
+
+/** Rule of "scan a service-account QR code to open the Mini Program": the prefix is a weixin.qq.com/q/ link. */
+export const serviceAccountRule = v.strictObject({
+  prefix: v.pipe(prefix, v.startsWith(SERVICE_ACCOUNT_PREFIX, `must start with ${SERVICE_ACCOUNT_PREFIX} for service-account rules`)),
+  appid,
+  path: pagePath,
+  is_edit: isEdit,
+});
+
+function hasAppid(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && 'appid' in input;
+}
+
+/** addJumpQRCode: the service-account variant when `appid` is given, the ordinary one otherwise. */
+export const jumpRuleInput = v.lazy((input) => (hasAppid(input) ? serviceAccountRule : ordinaryRule));
+
+export const getRulesInput = v.strictObject({
+  appid: v.optional(appid),
+  get_type: v.optional(v.picklist([0, 1, 2], 'must be 0 (latest 10000), 1 (by prefix_list) or 2 (by page)')),
+  prefix_list: v.optional(v.pipe(v.array(prefix, 'must be an array of prefixes'), v.maxLength(200, 'at most 200 prefixes'))),
+  page_num: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be 1 or more'))),
+  page_size: v.optional(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be 1 or more'), v.maxValue(200, 'must be 200 or less'))),
+});
+
+export const prefixInput = v.strictObject({ prefix, appid: v.optional(appid) });
+
+export const publishInput = v.strictObject({ prefix });
+
+export const downloadInput = v.strictObject({
+  /** Optional: the rule prefix the file is for; the answer then says where to serve the file. */
+  prefix: v.optional(prefix),
+});

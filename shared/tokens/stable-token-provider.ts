@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import type { Deadline } from '../deadline';
+import { LOCAL } from '../error-codes';
+import { LocalError } from '../errors';
+import { requestJson } from '../http/request-json';
+import { withRetry } from '../http/retry';
+import type { IssuedToken, TokenProvider } from './token-provider';
+
+/** stable_token rotates 5 minutes before expiry; refresh when that much life is left. */
+const ROTATION_MARGIN_S = 300;
+
+/**
+ * How long to keep a token whose remaining life is `expiresIn` seconds. stable_token reports the
+ * remaining life (it can be as short as 300 s), not a fresh 7200: keep it until the platform's
+ * rotation point, or for half its life when that is short. Never 0 or less.
+ */
+export function keepForSeconds(expiresIn: number): number {
+  if (expiresIn > 2 * ROTATION_MARGIN_S) return expiresIn - ROTATION_MARGIN_S;
+  return Math.max(1, Math.floor(expiresIn / 2));
+}
+
+export interface StableTokenOptions {
+  apiBase: string;
+  appId: string;
+  appSecret: string;
+  requestTimeoutMs: number;
+  now?: () => number;
+}
+
+/**
+ * Own-account tokens from POST /cgi-bin/stable_token. Never sends force_refresh: that invalidates
+ * the token for every other user of the appid, is limited to 20 a day, and a plain call already
+ * returns the current token. Tokens from cgi-bin/token and stable_token do not disturb each other.
+ */
+export class StableTokenProvider implements TokenProvider {
+  readonly param = 'access_token' as const;
+  readonly refreshable = true;
+  readonly id: string;
+  readonly secrets: readonly string[];
+
+  constructor(private readonly options: StableTokenOptions) {
+    // The secret takes part in the key (a rotated secret gets a fresh slot) only as a short hash.
+    const secretTag = createHash('sha256').update(options.appSecret).digest('hex').slice(0, 12);
+    this.id = `stable:${options.apiBase}:${options.appId}:${secretTag}`;
+    this.secrets = [options.appSecret];
+  }
+
+  async fetch(deadline: Deadline): Promise<IssuedToken> {
+    const api = 'cgi-bin/stable_token';
+    const body = await withRetry(
+      () =>
+        requestJson({
+          api,
+          url: `${this.options.apiBase}/cgi-bin/stable_token`,
+          body: { grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret },
+          deadline,
+          timeoutMs: this.options.requestTimeoutMs,
+        }),
+      { api, idempotent: true, deadline },
+    );
+    const value = body['access_token'];
+    const expiresIn = body['expires_in'];
+    if (typeof value !== 'string' || value === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
+      throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, `${api}: answer has no access_token and positive expires_in`);
+    }
+    const now = (this.options.now ?? Date.now)();
+    return { value, refreshAt: now + keepForSeconds(expiresIn) * 1000 };
+  }
+}

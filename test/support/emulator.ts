@@ -1,0 +1,30 @@
+import { startEmulator, type Emulator } from '../../scripts/emulator';
+import type { EmulatorSettings } from '../../scripts/emulator/server';
+import { DEMO_ACCOUNTS } from '../../scripts/emulator/accounts';
+import { setEnv } from './env';
+
+export const MINI_PROGRAM = DEMO_ACCOUNTS[0]!;
+export const PERSONAL = DEMO_ACCOUNTS[1]!;
+export const SERVICE_ACCOUNT = DEMO_ACCOUNTS[2]!;
+export const UNRELEASED = DEMO_ACCOUNTS[3]!;
+export const HTTP_KEY = 'test-http-key-0123456789';
+export const ADMIN_OPENID = 'o-admin-openid-0001';
+
+/** An emulator on a free 127.0.0.1 port, and the functions' variables pointing at it. */
+export async function emulatorFor(settings: Partial<EmulatorSettings> = {}): Promise<Emulator> {
+  const emulator = await startEmulator({ settings: { qrcodeJumpRatePerSecond: 0, ...settings } });
+  useAccount(emulator, MINI_PROGRAM.appid, MINI_PROGRAM.secret);
+  return emulator;
+}
+
+export function useAccount(emulator: Emulator, appid: string, secret: string): void {
+  setEnv({
+    WXOPEN_API_BASE: emulator.url,
+    WXOPEN_APPID: appid,
+    WXOPEN_APPSECRET: secret,
+    WXOPEN_HTTP_KEY: HTTP_KEY,
+    WXOPEN_ADMIN_OPENIDS: ADMIN_OPENID,
+    WXOPEN_LOG_LEVEL: 'silent',
+    WXOPEN_CLOUDBASE_TOKEN_FILE: '/nonexistent/cloudbase_access_token',
+  });
+}

@@ -1,0 +1,83 @@
+import { loadConfig } from '../../shared/config';
+import { Deadline } from '../../shared/deadline';
+import { callEnvironment, readWxContext } from '../../shared/handler/wx-context';
+import { identifyCaller } from '../../shared/handler/caller';
+import { parseJson, stringifyJson } from '../../shared/json';
+import { redact } from '../../shared/redact';
+import { linkMatchesPrefix, prefixProblem, verificationFileUrl } from '../../shared/qrcode-jump/prefix-rules';
+
+describe('64-bit safe JSON', () => {
+  it('keeps ids past 2^53 whole, as decimal strings', () => {
+    expect(parseJson('{"application_id":18446744073709551615,"n":581865877,"f":1.5}')).toEqual({ application_id: '18446744073709551615', n: 581865877, f: 1.5 });
+  });
+  it('writes a bigint as a bare JSON number', () => {
+    expect(stringifyJson({ application_id: 18446744073709551615n })).toBe('{"application_id":18446744073709551615}');
+  });
+});
+
+describe('redact', () => {
+  it('hides tokens, secrets and signatures', () => {
+    const text = redact('POST /x?access_token=AT_abc&b=1 {"secret":"s3cr3t","token":"cos"} https://b.cos.ap-shanghai.myqcloud.com/f?sign=q-sign-algorithm%3Dsha1 authorization: Bearer k3y');
+    expect(text).not.toMatch(/AT_abc|s3cr3t|"cos"|q-sign-algorithm|k3y/);
+    expect(text).toContain('access_token=***');
+  });
+});
+
+describe('configuration', () => {
+  it('defaults to WeChat and treats "" as unset', () => {
+    const config = loadConfig({ WXOPEN_API_BASE: '', WXOPEN_ADMIN_OPENIDS: ' a, b ,,' });
+    expect(config.apiBase).toBe('https://api.weixin.qq.com');
+    expect([...config.adminOpenIds]).toEqual(['a', 'b']);
+    expect(config.httpKey).toBeUndefined();
+  });
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ WXOPEN_APPID: 'wx1' })).toThrow('WXOPEN_APPSECRET: must be set');
+    expect(() => loadConfig({ WXOPEN_API_BASE: 'api.weixin.qq.com' })).toThrow('WXOPEN_API_BASE');
+    expect(() => loadConfig({ WXOPEN_REQUEST_TIMEOUT_MS: '5s' })).toThrow('WXOPEN_REQUEST_TIMEOUT_MS');
+  });
+});
+
+describe('deadline from the SCF context', () => {
+  it('reads milliseconds, and the CLI shim\'s seconds', () => {
+    expect(Deadline.fromContext({ time_limit_in_ms: 3000 }, 0).at).toBe(3000 - Deadline.ANSWER_MARGIN_MS);
+    expect(Deadline.fromContext({ time_limit_in_ms: '3' }, 0).at).toBe(3000 - Deadline.ANSWER_MARGIN_MS);
+    expect(Deadline.fromContext(undefined, 0).at).toBe(Deadline.DEFAULT_BUDGET_MS - Deadline.ANSWER_MARGIN_MS);
+  });
+});
+
+describe('caller identity', () => {
+  it('reads the WeChat context like getWXContext, from process.env or the context', () => {
+    const env = { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_API_TOKEN', WX_OPENID: 'o1', WX_APPID: 'wx1', WX_API_TOKEN: 'secret', TCB_SOURCE: 'wx_client', TCB_ENV: 'env-1' };
+    expect(readWxContext(env)).toEqual({ OPENID: 'o1', APPID: 'wx1', SOURCE: 'wx_client', ENV: 'env-1' });
+    const fromContext = callEnvironment({ environ: 'WX_CONTEXT_KEYS=WX_OPENID;WX_OPENID=o2' }, {});
+    expect(readWxContext(fromContext).OPENID).toBe('o2');
+    const fromJson = callEnvironment({ environment: JSON.stringify({ WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'o3' }) }, {});
+    expect(readWxContext(fromJson).OPENID).toBe('o3');
+  });
+  it('never takes identity from the event', () => {
+    expect(identifyCaller({ userInfo: { openId: 'forged' } }, {}, {})).toEqual({ kind: 'direct', source: 'direct' });
+    expect(identifyCaller({ httpMethod: 'POST', headers: {} }, {}, { WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'o' }).kind).toBe('http');
+  });
+});
+
+describe('QR-code jump prefix rules', () => {
+  it('accepts http, https and ftp URLs only', () => {
+    expect(prefixProblem('https://a.example.com/qr/')).toBeUndefined();
+    expect(prefixProblem('ftp://a.example.com/x')).toBeUndefined();
+    expect(prefixProblem('wss://a.example.com/')).toMatch(/scheme/);
+    expect(prefixProblem('https://localhost/')).toMatch(/domain/);
+    expect(prefixProblem('https://a.example.com/ x')).toMatch(/spaces/);
+  });
+  it('matches links the way WeChat documents', () => {
+    expect(linkMatchesPrefix('https://a.com/qr?a=1', 'https://a.com/qr')).toBe(true);
+    expect(linkMatchesPrefix('https://a.com/qr/x/y', 'https://a.com/qr/')).toBe(true);
+    expect(linkMatchesPrefix('https://a.com/a/bc', 'https://a.com/a/b')).toBe(false);
+    expect(linkMatchesPrefix('https://a.com/q?id=123', 'https://a.com/q?id=12')).toBe(true);
+    expect(linkMatchesPrefix('http://a.com/qr', 'https://a.com/qr')).toBe(false);
+  });
+  it('places the verification file in the prefix\'s last directory', () => {
+    expect(verificationFileUrl('https://rms.meituan.com/crm/me/315227/x', 'zm.txt')).toBe('https://rms.meituan.com/crm/me/315227/zm.txt');
+    expect(verificationFileUrl('https://a.com/qrcodejump', 'f.txt')).toBe('https://a.com/f.txt');
+    expect(verificationFileUrl('https://a.com', 'f.txt')).toBe('https://a.com/f.txt');
+  });
+});

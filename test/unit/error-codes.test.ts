@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATEGORY_STATUS, describeCode, knownCodes, LOCAL } from '../../shared/error-codes';
+import { WeChatApiError } from '../../shared/errors';
+
+const SEEDS = join(__dirname, '..', '..', '..', 'shared', 'seeds');
+
+describe('the error-code table', () => {
+  it('covers every code in the seed documents and the common and qrcodejump codes', () => {
+    const known = new Set(knownCodes());
+    const fromSeeds = new Set<number>();
+    let seedsRead = 0;
+    try {
+      for (const file of readdirSync(SEEDS)) {
+        seedsRead++;
+        for (const match of readFileSync(join(SEEDS, file), 'utf8').matchAll(/^(-?\d{1,7}) \|/gm)) fromSeeds.add(Number(match[1]));
+      }
+    } catch {
+      // The seeds live beside the repository; without them the fixed list below still applies.
+    }
+    const required = [0, -1, -1000, 40001, 40014, 40097, 40101, 41001, 42001, 43002, 44002, 47001, 40164, 45009, 44990,
+      85066, 85067, 85068, 85069, 85070, 85071, 85072, 85073, 85074, 85075, 85076, 85088, 85095, 886000, 886001,
+      -501000, -501002, -501007];
+    for (const code of [...required, ...fromSeeds]) if (code !== 0) expect({ code, known: known.has(code) }).toEqual({ code, known: true });
+    if (seedsRead > 0) expect(fromSeeds.size).toBeGreaterThan(15);
+  });
+
+  it('gives every code a category, a hint and an HTTP status', () => {
+    for (const code of knownCodes()) {
+      const info = describeCode(code);
+      expect(Object.keys(CATEGORY_STATUS)).toContain(info.category);
+      expect(info.hint.length).toBeGreaterThan(10);
+      expect(info.httpStatus).toBeGreaterThanOrEqual(400);
+    }
+  });
+
+  it('keeps local codes inside the documented range', () => {
+    for (const code of Object.values(LOCAL)) expect(code >= 990000 && code <= 990999).toBe(true);
+  });
+
+  it('retries only what a retry can fix', () => {
+    expect(describeCode(-1).retryable).toBe(true);
+    expect(describeCode(886001).retryable).toBe(true);
+    expect(describeCode(40001).retryable).toBe(false);
+    expect(describeCode(85071).retryable).toBe(false);
+    expect(describeCode(123456)).toMatchObject({ category: 'platform', retryable: false });
+  });
+
+  it('keeps WeChat\'s errmsg and pulls out its rid', () => {
+    const error = new WeChatApiError('cgi-bin/wxopen/qrcodejumpadd', 85071, 'prefix added repeated rid: 65f1a2b3-1c2d3e4f-5a6b7c8d');
+    expect(error.toAnswer()).toEqual({
+      errcode: 85071,
+      errmsg: 'prefix added repeated rid: 65f1a2b3-1c2d3e4f-5a6b7c8d',
+      hint: expect.stringContaining('is_edit=1'),
+      category: 'input',
+      rid: '65f1a2b3-1c2d3e4f-5a6b7c8d',
+    });
+  });
+});
