@@ -4,7 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // Type checking is `npm run typecheck`'s job; here files are only transpiled (fast).
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true, isolatedModules: true }, diagnostics: false }],
   },
   // p-retry and is-network-error ship ES modules only; the built bundles under dist/ are loaded as they are.
   transformIgnorePatterns: ['/node_modules/(?!(p-retry|is-network-error)/)', '<rootDir>/dist/'],
