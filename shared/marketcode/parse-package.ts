@@ -1,0 +1,180 @@
+/**
+ * What a decrypted market-code package is taken to be. WeChat does not document the plaintext
+ * (notes/wechat-api.md 2.3): every known implementation treats it as UTF-8 text, presumably lines of
+ * codes — 9-character raw codes, 28-character code URLs such as `P.URL.CN/0U.JYJXP3HJI2C98A9O`,
+ * perhaps with a code index, perhaps after a header line. So the text is returned whole, with a
+ * best-effort line split, rather than parsed against a guessed schema.
+ *
+ * "Clean text" below means valid UTF-8 without control characters other than TAB, CR and LF.
+ * "Shape" of a line means the line with every ASCII letter and digit replaced by `x`
+ * (`P.URL.CN/0U.JYJXP3HJI2C98A9O` → `x.xxx.xx/xx.xxxxxxxxxxxxxxxx`); lines of one package share it.
+ *
+ * Random-prefix rule. pywe-decrypt drops 16 leading plaintext bytes (a WXBizMsgCrypt-style random
+ * string); the Java and PHP implementations drop nothing. Neither is confirmed, so the prefix is
+ * detected, never assumed. A plaintext that is clean text as a whole is kept whole unless (b) holds;
+ * in both rules the text after the 16 bytes must start with a line that fits the lines after it:
+ *   (a) the plaintext is not clean text, everything after its first 16 bytes is, and the first
+ *       non-blank line of that rest has the shape of the next two (which share one) or is a header
+ *       (rule below) → the 16 bytes are dropped. 16 random bytes are clean text well under once in
+ *       a million. The fit check keeps a short header in another encoding (GBK, Latin-1) from being
+ *       taken for a prefix and a code cut in half: such a plaintext fails instead. The
+ *       rule is also right if WeChat sent a random IV as the first cipher block. (Were the IV some
+ *       other value never sent, CBC would garble just the first 16 bytes; that looks identical and
+ *       cannot be repaired without the IV.)
+ *   (b) the plaintext is clean text, its first 16 characters are printable ASCII without spaces, and
+ *       the first line minus those 16 characters has the shape shared by the next two non-blank lines
+ *       → a text-style random prefix glued to the first code; the 16 characters are dropped. (No
+ *       header allowance here: `code_index,code,code_url` minus 16 characters would pass as one.)
+ * Anything else that is not clean text fails with DECRYPT_FAILED.
+ *
+ * Header rule: the first non-blank line is a header (not a code) when it contains no digit while the
+ * next two non-blank lines share a shape that the first line does not have. Codes carry digits or at
+ * least share their neighbours' shape, so a code is never taken for a header; a header with digits
+ * (e.g. a count) is counted as a code — an over-count of one, never an under-count.
+ */
+import { isUtf8 } from 'node:buffer';
+import { LOCAL } from '../error-codes';
+import { LocalError } from '../errors';
+
+/** Length of the random prefix pywe-decrypt strips. */
+export const RANDOM_PREFIX_BYTES = 16;
+
+export interface PlaintextReading {
+  text: string;
+  /** UTF-8 length of `text`. */
+  bytes: number;
+  prefixStripped: boolean;
+}
+
+export interface CodeLines {
+  /** Non-blank lines, trimmed; the header, if any, is `lines[0]`. */
+  lines: string[];
+  header: string | null;
+}
+
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const DEL = 0x7f;
+
+/** Reads the decrypted bytes as text, dropping a random prefix when the rule above detects one. */
+export function readPlaintext(plain: Buffer): PlaintextReading {
+  if (isCleanText(plain)) {
+    const text = plain.toString('utf8');
+    if (hasTextPrefix(text)) {
+      // The prefix is ASCII, so 16 characters are 16 bytes.
+      return { text: text.slice(RANDOM_PREFIX_BYTES), bytes: plain.length - RANDOM_PREFIX_BYTES, prefixStripped: true };
+    }
+    return { text, bytes: plain.length, prefixStripped: false };
+  }
+  // Rule (a). If the rest is clean but the whole is not, the first 16 bytes are what is not clean.
+  const rest = plain.subarray(RANDOM_PREFIX_BYTES);
+  if (plain.length > RANDOM_PREFIX_BYTES && isCleanText(rest)) {
+    const text = rest.toString('utf8');
+    const lines = nonBlankLines(text, 3);
+    if (startsWithDataLine(lines) || isHeader(lines)) return { text, bytes: rest.length, prefixStripped: true };
+    throw unconfirmedPrefixError();
+  }
+  throw notTextError(plain);
+}
+
+/** Splits the text into trimmed non-blank lines (LF, CRLF or CR endings) and spots a header. */
+export function splitCodeLines(text: string): CodeLines {
+  const lines = nonBlankLines(text, Number.POSITIVE_INFINITY);
+  const [first] = lines;
+  return { lines, header: first !== undefined && isHeader(lines) ? first : null };
+}
+
+function isCleanText(bytes: Buffer): boolean {
+  return !hasControlByte(bytes) && isUtf8(bytes);
+}
+
+/**
+ * Bytes of UTF-8 multi-byte sequences are all >= 0x80, so a byte scan finds exactly the control
+ * characters. An index loop: for-of over a Buffer allocates an iterator result per byte until
+ * optimised (several MB of garbage for one package).
+ */
+function hasControlByte(bytes: Buffer): boolean {
+  for (let index = 0; index < bytes.length; index += 1) {
+    const byte = bytes[index]!;
+    if ((byte < SPACE && byte !== TAB && byte !== LF && byte !== CR) || byte === DEL) return true;
+  }
+  return false;
+}
+
+/** Rule (b). */
+function hasTextPrefix(text: string): boolean {
+  if (!/^[\x21-\x7e]{16}/.test(text)) return false;
+  // The text starts with a non-space character, so the first (trimmed) line starts at offset 0.
+  const [first, ...next] = nonBlankLines(text, 3);
+  return first !== undefined && startsWithDataLine([first.slice(RANDOM_PREFIX_BYTES), ...next]);
+}
+
+/** The first of three lines has the shape the other two share. */
+function startsWithDataLine(lines: readonly string[]): boolean {
+  const [first, second, third] = lines;
+  if (first === undefined || second === undefined || third === undefined) return false;
+  const dataShape = shapeOf(second);
+  return shapeOf(third) === dataShape && shapeOf(first) === dataShape;
+}
+
+/** The first of three lines has no digit and lacks the shape the other two share. */
+function isHeader(lines: readonly string[]): boolean {
+  const [first, second, third] = lines;
+  if (first === undefined || second === undefined || third === undefined) return false;
+  if (/[0-9]/.test(first)) return false;
+  const dataShape = shapeOf(second);
+  return shapeOf(third) === dataShape && shapeOf(first) !== dataShape;
+}
+
+function shapeOf(line: string): string {
+  return line.replace(/[A-Za-z0-9]/g, 'x');
+}
+
+/**
+ * One pass, one array: lines are pushed as found (no split-then-filter copy, and no regex match
+ * objects — 50 000 of those would weigh more than the text).
+ */
+function nonBlankLines(text: string, limit: number): string[] {
+  const lines: string[] = [];
+  let lineStart = 0;
+  for (let index = 0; index <= text.length && lines.length < limit; index += 1) {
+    const code = index < text.length ? text.charCodeAt(index) : LF;
+    if (code !== LF && code !== CR) continue;
+    const line = text.slice(lineStart, index).trim();
+    if (line !== '') lines.push(line);
+    lineStart = index + 1;
+  }
+  return lines;
+}
+
+const UNEXPECTED_FORMAT_HINT = 'The key works, but the package is not in the expected form; keep the buffer and report its format.';
+
+function unconfirmedPrefixError(): LocalError {
+  return new LocalError(
+    LOCAL.DECRYPT_FAILED,
+    'decrypted market-code package: its first 16 bytes are not text but the rest is, and the rest does not start with a line shaped like the lines after it, so a random prefix cannot be confirmed: the key is probably right and the package has an unexpected layout or encoding',
+    { hint: UNEXPECTED_FORMAT_HINT },
+  );
+}
+
+/** Padding passed but the result is not text: tell a wrong key apart from text in another encoding. */
+function notTextError(plain: Buffer): LocalError {
+  let textLike = 0;
+  for (let index = 0; index < plain.length; index += 1) {
+    const byte = plain[index]!;
+    if ((byte >= SPACE && byte < DEL) || byte === TAB || byte === LF || byte === CR) textLike += 1;
+  }
+  if (plain.length > 0 && textLike / plain.length >= 0.9) {
+    return new LocalError(
+      LOCAL.DECRYPT_FAILED,
+      'decrypted market-code package is not UTF-8 text, but it is mostly ASCII text: the key is probably right and the package uses another encoding or format',
+      { hint: UNEXPECTED_FORMAT_HINT },
+    );
+  }
+  return new LocalError(
+    LOCAL.DECRYPT_FAILED,
+    'decrypted market-code package is not UTF-8 text: wrong key likely (WXOPEN_MARKETCODE_KEY is not this account\'s key; the padding check passed by chance) or the buffer is damaged',
+  );
+}
