@@ -72,6 +72,11 @@ export const LOCAL = {
   DECRYPT_BUFFER_INVALID: 990202,
   /** AES padding check failed: almost always the wrong key */
   DECRYPT_FAILED: 990203,
+  // ---- market codes: 990210-990299 (add new market-code codes here) ----
+
+  // ---- files and static hosting: 990300-990399 (add new files/hosting codes here) ----
+
+  // ---- gateway, invoke and deploy tooling: 990400-990499 ----
 } as const;
 
 type Entry = [category: ErrorCategory, hint: string, options?: { retryable?: boolean; httpStatus?: number }];
@@ -159,6 +164,11 @@ const TABLE: Readonly<Record<number, Entry>> = {
   [LOCAL.DECRYPT_KEY_INVALID]: ['local', 'Set WXOPEN_MARKETCODE_KEY to the 16-character key WeChat issued with the market-code capability.'],
   [LOCAL.DECRYPT_BUFFER_INVALID]: ['platform', 'The downloaded buffer is damaged or truncated; download the segment again.'],
   [LOCAL.DECRYPT_FAILED]: ['local', 'Decryption failed: WXOPEN_MARKETCODE_KEY is almost certainly not this account\'s key.'],
+  // ---- market codes (990210-990299) ----
+
+  // ---- files and static hosting (990300-990399) ----
+
+  // ---- gateway, invoke and deploy tooling (990400-990499) ----
 };
 
 const UNKNOWN_WECHAT: CodeInfo = {
