@@ -73,6 +73,10 @@ export const LOCAL = {
   /** AES padding check failed: almost always the wrong key */
   DECRYPT_FAILED: 990203,
   // ---- market codes: 990210-990299 (add new market-code codes here) ----
+  /** the application's status is not FINISH: its codes cannot be downloaded yet */
+  MARKETCODE_NOT_FINISHED: 990210,
+  /** code_start..code_end is not one of the application's generated segments (code_generate_list) */
+  MARKETCODE_NOT_A_SEGMENT: 990211,
 
   // ---- files and static hosting: 990300-990399 (add new files/hosting codes here) ----
 
@@ -165,6 +169,8 @@ const TABLE: Readonly<Record<number, Entry>> = {
   [LOCAL.DECRYPT_BUFFER_INVALID]: ['platform', 'The downloaded buffer is damaged or truncated; download the segment again.'],
   [LOCAL.DECRYPT_FAILED]: ['local', 'Decryption failed: WXOPEN_MARKETCODE_KEY is almost certainly not this account\'s key.'],
   // ---- market codes (990210-990299) ----
+  [LOCAL.MARKETCODE_NOT_FINISHED]: ['busy', 'The application is still being generated: call applyCodeQuery until status is FINISH (exportCodePackage waits for it), then download.', { retryable: true, httpStatus: 409 }],
+  [LOCAL.MARKETCODE_NOT_A_SEGMENT]: ['input', 'Download one segment at a time, exactly as applyCodeQuery lists it in code_generate_list (code_start and code_end both inclusive).'],
 
   // ---- files and static hosting (990300-990399) ----
 

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseJson } from '../../shared/json';
+import { parseJson, stringifyJson } from '../../shared/json';
 import { DEMO_ACCOUNTS, type Account, type AccountType } from './accounts';
 import { FaultQueue } from './faults';
 import { TokenRegistry, type TokenRecord } from './tokens';
@@ -53,6 +53,8 @@ export interface EmulatorSettings {
   qrcodeJumpRatePerSecond: number;
   /** Lifetime of newly issued tokens. */
   tokenTtlSeconds: number;
+  /** Emulator-clock seconds a market-code application takes to reach FINISH (0: at once). */
+  marketcodeFinishDelaySeconds: number;
 }
 
 export interface EmulatorOptions {
@@ -85,7 +87,7 @@ export class Emulator {
   port = 0;
 
   constructor(private readonly initialAccounts: readonly Account[], settings: Partial<EmulatorSettings> = {}) {
-    this.settings = { qrcodeJumpRatePerSecond: 5, tokenTtlSeconds: 7200, ...settings };
+    this.settings = { qrcodeJumpRatePerSecond: 5, tokenTtlSeconds: 7200, marketcodeFinishDelaySeconds: 5, ...settings };
     this.tokens = new TokenRegistry(() => this.now(), this.settings.tokenTtlSeconds);
     for (const account of initialAccounts) this.accounts.set(account.appid, { ...account, linkedMiniPrograms: [...account.linkedMiniPrograms] });
   }
@@ -295,8 +297,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Bigints (64-bit ids such as application_id) are written as bare digits, as WeChat sends them. */
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = stringifyJson(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
 }

@@ -23,5 +23,7 @@ export function validateInput<S extends v.GenericSchema>(schema: S, input: unkno
   let rule = issue.message;
   if (issue.kind === 'schema' && issue.input === undefined && issue.type !== 'strict_object') rule = 'is required';
   if (issue.type === 'strict_object' && issue.expected === 'never') rule = 'is not a field of this operation';
+  // A key missing altogether (not present as undefined) is reported by the object schema itself.
+  else if ((issue.type === 'strict_object' || issue.type === 'object') && issue.input === undefined) rule = 'is required';
   throw invalidInput(field, rule);
 }
