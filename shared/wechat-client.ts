@@ -44,6 +44,11 @@ export class WeChatClient {
     return this.options.deadline;
   }
 
+  /** WXOPEN_API_BASE as configured: decides which non-COS hosts may receive uploads (the emulator). */
+  get apiBase(): string {
+    return this.options.config.apiBase;
+  }
+
   async call(call: ApiCall): Promise<Record<string, unknown>> {
     const provider = this.providerFor(call.token);
     const { deadline, config } = this.options;

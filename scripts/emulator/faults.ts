@@ -6,6 +6,7 @@
  * - drop:             close the connection before doing anything;
  * - drop_after:       do the work, then close the connection without answering (lost reply);
  * - http_error:       answer with an HTML gateway error page (status, default 502).
+ * `after` (default 0) lets that many matching calls through untouched first (e.g. drop the second upload).
  */
 export type FaultType = 'errcode' | 'invalidate_token' | 'delay' | 'drop' | 'drop_after' | 'http_error';
 
@@ -17,6 +18,7 @@ export interface Fault {
   errmsg?: string;
   delay_ms?: number;
   status?: number;
+  after?: number;
 }
 
 const TYPES: readonly FaultType[] = ['errcode', 'invalidate_token', 'delay', 'drop', 'drop_after', 'http_error'];
@@ -36,6 +38,11 @@ export class FaultQueue {
     if (typeof input['errmsg'] === 'string') fault.errmsg = input['errmsg'];
     if (typeof input['delay_ms'] === 'number') fault.delay_ms = input['delay_ms'];
     if (typeof input['status'] === 'number') fault.status = input['status'];
+    if (input['after'] !== undefined) {
+      const after = Number(input['after']);
+      if (!Number.isInteger(after) || after < 0) throw new Error('after must be a whole number >= 0');
+      fault.after = after;
+    }
     if (type === 'errcode' && fault.errcode === undefined) throw new Error('errcode faults need an errcode');
     this.faults.push(fault);
     return fault;
@@ -46,6 +53,10 @@ export class FaultQueue {
     const index = this.faults.findIndex((fault) => fault.path === path || fault.path === '*');
     if (index < 0) return undefined;
     const fault = this.faults[index] as Fault;
+    if ((fault.after ?? 0) > 0) {
+      fault.after = (fault.after ?? 0) - 1;
+      return undefined;
+    }
     fault.times -= 1;
     if (fault.times <= 0) this.faults.splice(index, 1);
     return { ...fault };

@@ -3,6 +3,7 @@
  * (notes/wechat-api.md section 2). Strict: an unknown field is refused, not ignored.
  */
 import * as v from 'valibot';
+import { envId, MAX_LINK_AGE_SECONDS } from '../tcb/schemas';
 import { APPLICATION_ID_RULE, applicationIdProblem, toApplicationId } from './application-id';
 
 /** WeChat's code_count rule for applycode. */
@@ -115,16 +116,11 @@ export const ticketToCodeInput = v.strictObject({
   code_ticket: v.pipe(text(1024), v.regex(/^\S+$/, 'must not contain spaces')),
 });
 
-/** Longest link lifetime asked for (the SDKs document one day as the maximum). */
-export const MAX_LINK_AGE_SECONDS = 86_400;
 export const DEFAULT_LINK_AGE_SECONDS = 7_200;
 
 export const exportInput = v.strictObject({
   application_id: applicationId,
-  env: v.pipe(
-    v.string('must be a string'),
-    v.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be a CloudBase environment id: lowercase letters, digits and hyphens, e.g. test2-4a89da'),
-  ),
+  env: envId,
   max_age: v.optional(
     v.pipe(
       v.number('must be a number'),

@@ -1,9 +1,10 @@
 import type { EmulatorModule } from '../server';
 import { adminModule } from './admin';
 import { cloudStorageDownloadModule } from './cloud-storage-download';
+import { cloudStorageUploadModule } from './cloud-storage-upload';
 import { marketCodeModule } from './marketcode';
 import { qrcodeJumpModule } from './qrcode-jump';
 import { tokenModule } from './tokens';
 
 /** Every endpoint family the emulator serves. A new family: one file in this folder, one line here. */
-export const DEFAULT_MODULES: readonly EmulatorModule[] = [adminModule, tokenModule, qrcodeJumpModule, cloudStorageDownloadModule, marketCodeModule];
+export const DEFAULT_MODULES: readonly EmulatorModule[] = [adminModule, tokenModule, qrcodeJumpModule, cloudStorageDownloadModule, cloudStorageUploadModule, marketCodeModule];

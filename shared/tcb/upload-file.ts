@@ -1,0 +1,103 @@
+/**
+ * Uploading one file to a CloudBase environment's cloud storage over WeChat's HTTP API:
+ * tcb/uploadfile {env, path} answers a one-file grant {url, token, authorization, file_id,
+ * cos_file_id}; the bytes then go to `url` as a COS POST (multipart/form-data) with the fields
+ * key = path, Signature = authorization, x-cos-security-token = token, x-cos-meta-fileid =
+ * cos_file_id, and the file last (notes/wechat-api.md 3.2).
+ *
+ * The POST goes only to the URL WeChat returned, and only when upload-host-policy.ts allows its host
+ * (COS / CloudBase storage domains, or the configured API base when it is not WeChat's, i.e. the
+ * emulator); redirects are not followed. The grant (authorization, token) never appears in an error,
+ * a log line or an answer. COS stores an object whole or not at all, and writing the same key with
+ * the same bytes twice changes nothing, so the POST is retried on network failures and 5xx within
+ * the time budget.
+ */
+import type { Deadline } from '../deadline';
+import { LOCAL } from '../error-codes';
+import { LocalError } from '../errors';
+import { withRetry } from '../http/retry';
+import { uploadUrlProblem, withoutQuery } from '../static-hosting/upload-host-policy';
+import { cosError } from './cos-error';
+import type { WeChatClient } from '../wechat-client';
+
+export interface CloudUpload {
+  env: string;
+  /** Path inside the environment's storage, e.g. "marketcode/581865877/0-49999.txt". */
+  path: string;
+  content: Buffer;
+  contentType?: string;
+}
+
+interface UploadGrant {
+  url: string;
+  token: string;
+  authorization: string;
+  file_id: string;
+  cos_file_id: string;
+}
+
+const GRANT_FIELDS = ['url', 'token', 'authorization', 'file_id', 'cos_file_id'] as const;
+const API = 'tcb/uploadfile';
+/** Less time than this left: do not start sending bytes. */
+const MIN_UPLOAD_MS = 500;
+
+/** tcb/uploadfile: a grant to upload one path. Asking again only issues another grant, so it is retried. */
+export async function requestUploadGrant(client: WeChatClient, env: string, path: string): Promise<UploadGrant> {
+  const body = await client.call({ path: API, body: { env, path }, token: 'access', idempotent: true });
+  const missing = GRANT_FIELDS.filter((field) => typeof body[field] !== 'string' || body[field] === '');
+  if (missing.length > 0) {
+    throw new LocalError(LOCAL.UPLOAD_URL_INVALID, `${API}: the answer for ${path} lacks ${missing.join(', ')}`);
+  }
+  return body as unknown as UploadGrant;
+}
+
+/** Uploads `content` to `path` in `env`; answers the cloud:// file id. */
+export async function uploadToCloudStorage(client: WeChatClient, upload: CloudUpload): Promise<{ fileid: string }> {
+  const grant = await requestUploadGrant(client, upload.env, upload.path);
+  const problem = uploadUrlProblem(grant.url, client.apiBase);
+  if (problem !== undefined) throw new LocalError(LOCAL.UPLOAD_HOST_NOT_ALLOWED, `${upload.path}: not uploaded: ${problem}`);
+  const deadline = client.deadline;
+  await withRetry(() => postObject(grant, upload, deadline), { api: 'COS PostObject', idempotent: true, deadline });
+  return { fileid: grant.file_id };
+}
+
+function formFor(grant: UploadGrant, upload: CloudUpload): FormData {
+  const type = upload.contentType ?? 'application/octet-stream';
+  const form = new FormData();
+  form.append('key', upload.path);
+  form.append('Signature', grant.authorization);
+  form.append('x-cos-security-token', grant.token);
+  form.append('x-cos-meta-fileid', grant.cos_file_id);
+  if (upload.contentType !== undefined) form.append('Content-Type', type);
+  // COS reads every field before the file; it must come last. (A Buffer from Buffer.from/alloc is
+  // backed by an ArrayBuffer, never a SharedArrayBuffer: the cast only narrows the type.)
+  form.append('file', new Blob([upload.content as Uint8Array<ArrayBuffer>], { type }), upload.path.split('/').pop() ?? 'file');
+  return form;
+}
+
+async function postObject(grant: UploadGrant, upload: CloudUpload, deadline: Deadline): Promise<void> {
+  const where = withoutQuery(grant.url);
+  const budget = deadline.remainingMs();
+  if (budget < MIN_UPLOAD_MS) {
+    throw new LocalError(LOCAL.DEADLINE_EXCEEDED, `${upload.path}: no time left in the function's budget to upload (nothing was sent)`);
+  }
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(grant.url, { method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(budget), body: formFor(grant, upload) });
+    text = await response.text();
+  } catch (error) {
+    const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : '';
+    const reason = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${budget} ms` : 'network error';
+    throw new LocalError(LOCAL.UPLOAD_NETWORK_ERROR, `${upload.path}: POST ${where}: ${reason}`, { cause: error });
+  }
+  if (response.status >= 300 && response.status < 400) {
+    throw new LocalError(LOCAL.UPLOAD_REFUSED, `${upload.path}: POST ${where}: HTTP ${response.status} redirect, not followed; nothing was uploaded`);
+  }
+  if (response.status >= 500) {
+    throw new LocalError(LOCAL.UPLOAD_NETWORK_ERROR, `${upload.path}: POST ${where}: HTTP ${response.status}${cosError(text)}`);
+  }
+  if (!response.ok) {
+    throw new LocalError(LOCAL.UPLOAD_REFUSED, `${upload.path}: POST ${where}: HTTP ${response.status}${cosError(text)}`);
+  }
+}
