@@ -10,7 +10,6 @@ export const main = defineFunction({
   name: 'codeActiveQuery',
   input: codeActiveQueryInput,
   async run(lookup, { wechat }) {
-    const info = await marketCode.lookup(wechat, lookup);
-    return { ...info, activated: info.wxa_appid !== undefined };
+    return marketCode.lookup(wechat, lookup);
   },
 });

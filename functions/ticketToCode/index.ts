@@ -10,7 +10,6 @@ export const main = defineFunction({
   name: 'ticketToCode',
   input: ticketToCodeInput,
   async run(ticket, { wechat }) {
-    const info = await marketCode.ticketToCode(wechat, ticket);
-    return { ...info, activated: info.wxa_appid !== undefined };
+    return marketCode.ticketToCode(wechat, ticket);
   },
 });

@@ -80,6 +80,8 @@ export type CodeLookup = { application_id: bigint; code_index: number } | { code
 
 /** What codeactivequery and tickettocode tell about one code. Activation fields only once activated. */
 export interface CodeInfo {
+  /** Added here: whether the code's range has been activated (WeChat then sends the wxa_* fields). */
+  activated: boolean;
   code?: string;
   code_url?: string;
   code_index?: number;
@@ -115,6 +117,7 @@ const CODE_INFO_FIELDS = [
 function toCodeInfo(body: Record<string, unknown>, api: string): CodeInfo {
   const info: Record<string, unknown> = { application_id: applicationIdFromAnswer(body['application_id'], api) };
   for (const key of CODE_INFO_FIELDS) if (body[key] !== undefined) info[key] = body[key];
+  info['activated'] = typeof body['wxa_appid'] === 'string' && body['wxa_appid'] !== '';
   return info as unknown as CodeInfo;
 }
 

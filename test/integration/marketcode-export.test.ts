@@ -3,26 +3,17 @@ import { cloudOf } from '../../scripts/emulator/cloud-envs';
 import { COS_POST } from '../../scripts/emulator/modules/cloud-storage-upload';
 import { marketCodeStateOf } from '../../scripts/emulator/modules/marketcode';
 import { loadBundle } from '../support/bundles';
-import { emulatorFor, SERVICE_ACCOUNT, useAccount } from '../support/emulator';
-import { restoreEnv, setEnv } from '../support/env';
+import { emulatorPerFile, SERVICE_ACCOUNT } from '../support/emulator';
+import { setEnv } from '../support/env';
 
 const ENV = 'brand-env-4d5e6f';
 const DOWNLOAD = 'intp/marketcode/applycodedownload';
 const ABOVE_2_53 = 2n ** 53n + 7n; // 9007199254740999, which a double would round to 9007199254741000
 
+const currentEmulator = emulatorPerFile(SERVICE_ACCOUNT, { WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey });
 let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await emulatorFor();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-});
 beforeEach(() => {
-  emulator.reset();
-  useAccount(emulator, SERVICE_ACCOUNT.appid, SERVICE_ACCOUNT.secret);
-  setEnv({ WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey });
+  emulator = currentEmulator();
 });
 
 type Answer = Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Activation } from '../../../shared/marketcode/api';
 import { encryptCodePackage, parseMarketCodeKey } from '../../../shared/marketcode/decrypt';
 import type { Account } from '../accounts';
 import { codeOf, codeUrlOf, MAX_SERIAL, packagePlaintext, refOfCode, refOfCodeUrl, type CodeRef } from '../marketcode-codes';
@@ -15,17 +16,8 @@ export const PROCESSING = 'PROCESSING';
 /** First application_id handed out after a reset (the size of the id in WeChat's example). */
 export const FIRST_APPLICATION_ID = 581_865_877n;
 
-interface ActivatedRange {
-  code_start: number;
-  code_end: number;
-  activity_name: string;
-  product_brand: string;
-  product_title: string;
-  product_code: string;
-  wxa_appid: string;
-  wxa_path: string;
-  wxa_type: number;
-}
+/** An activated range: what codeactive sent (WeChat's field names), wxa_type defaulted to 0. */
+type ActivatedRange = Omit<Activation, 'application_id' | 'wxa_type'> & { wxa_type: number };
 
 export interface MarketApplication {
   applicationId: bigint;
