@@ -1,22 +1,17 @@
 import type { Emulator } from '../../scripts/emulator';
 import { loadBundle } from '../support/bundles';
-import { emulatorFor, HTTP_KEY, ADMIN_OPENID, useAccount, PERSONAL, UNRELEASED, MINI_PROGRAM } from '../support/emulator';
-import { restoreEnv, setEnv } from '../support/env';
+import { useEmulator, HTTP_KEY, ADMIN_OPENID, useAccount, PERSONAL, UNRELEASED, MINI_PROGRAM } from '../support/emulator';
+import { setEnv } from '../support/env';
 import { actAsMiniProgramUser, httpBody, httpEvent } from '../support/events';
 
 const PREFIX = 'https://shop.example.com/qr/';
 const RULE = { prefix: PREFIX, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, debug_url: [`${PREFIX}a?id=1`], is_edit: 0 };
 
+const current = useEmulator();
 let emulator: Emulator;
 
-beforeAll(async () => {
-  emulator = await emulatorFor();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-});
 beforeEach(() => {
+  emulator = current();
   emulator.reset();
   emulator.settings.qrcodeJumpRatePerSecond = 0;
   useAccount(emulator, MINI_PROGRAM.appid, MINI_PROGRAM.secret);

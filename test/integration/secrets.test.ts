@@ -1,23 +1,18 @@
 import type { Emulator } from '../../scripts/emulator';
 import { loadBundle } from '../support/bundles';
-import { emulatorFor, HTTP_KEY, MINI_PROGRAM } from '../support/emulator';
-import { restoreEnv, setEnv } from '../support/env';
+import { useEmulator, HTTP_KEY, MINI_PROGRAM } from '../support/emulator';
+import { setEnv } from '../support/env';
 import { httpEvent } from '../support/events';
 
 /** Emulator tokens look like AT_<32 base64url chars>. */
 const TOKEN = /\b(AT|CT|CB)_[A-Za-z0-9_-]{20,}/;
 
+const current = useEmulator();
 let emulator: Emulator;
 let printed: string[];
 
-beforeAll(async () => {
-  emulator = await emulatorFor();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-});
 beforeEach(() => {
+  emulator = current();
   emulator.reset();
   printed = [];
   setEnv({ WXOPEN_LOG_LEVEL: 'debug' });

@@ -1,7 +1,7 @@
 import { startEmulator, type Emulator } from '../../scripts/emulator';
 import type { EmulatorSettings } from '../../scripts/emulator/server';
 import { DEMO_ACCOUNTS } from '../../scripts/emulator/accounts';
-import { setEnv } from './env';
+import { restoreEnv, setEnv } from './env';
 
 export const MINI_PROGRAM = DEMO_ACCOUNTS[0]!;
 export const PERSONAL = DEMO_ACCOUNTS[1]!;
@@ -27,4 +27,23 @@ export function useAccount(emulator: Emulator, appid: string, secret: string): v
     WXOPEN_LOG_LEVEL: 'silent',
     WXOPEN_CLOUDBASE_TOKEN_FILE: '/nonexistent/cloudbase_access_token',
   });
+}
+
+/**
+ * One emulator for a test file: started before the first test, closed (and the environment put
+ * back) after the last. Returns a getter for it.
+ */
+export function useEmulator(settings: Partial<EmulatorSettings> = {}): () => Emulator {
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    emulator = await emulatorFor(settings);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+    restoreEnv();
+  });
+  return () => {
+    if (emulator === undefined) throw new Error('the emulator is not started yet (use it inside tests or hooks)');
+    return emulator;
+  };
 }
