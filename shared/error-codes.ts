@@ -24,6 +24,11 @@ export type ErrorCategory =
 export interface CodeInfo {
   category: ErrorCategory;
   retryable: boolean;
+  /**
+   * WeChat refused the call before doing anything (a rate limit): a retry is safe even for a call
+   * that must not run twice.
+   */
+  refusedUnexecuted: boolean;
   httpStatus: number;
   hint: string;
 }
@@ -79,9 +84,10 @@ export const LOCAL = {
   // ---- gateway, invoke and deploy tooling: 990400-990499 ----
 } as const;
 
-type Entry = [category: ErrorCategory, hint: string, options?: { retryable?: boolean; httpStatus?: number }];
+type Entry = [category: ErrorCategory, hint: string, options?: { retryable?: boolean; refusedUnexecuted?: boolean; httpStatus?: number }];
 
 const RETRY = { retryable: true } as const;
+const REFUSED_RETRY = { retryable: true, refusedUnexecuted: true } as const;
 
 const TABLE: Readonly<Record<number, Entry>> = {
   // ---- common / cross-API -------------------------------------------------------------------
@@ -103,7 +109,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
   43002: ['input', 'This API requires POST.'],
   43003: ['input', 'This API requires HTTPS.'],
   44002: ['input', 'Empty POST body; send at least {}.'],
-  44990: ['quota', 'More than 5 calls per second to the QR-code jump API; slow down.', RETRY],
+  44990: ['quota', 'More than 5 calls per second to the QR-code jump API; slow down.', REFUSED_RETRY],
   45009: ['quota', 'The daily API quota is used up; it resets at midnight (or use clear_quota).'],
   45011: ['quota', 'Per-minute API quota reached; retry in a minute.'],
   47001: ['input', 'WeChat could not parse the body (JSON format error or missing fields).'],
@@ -174,6 +180,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
 const UNKNOWN_WECHAT: CodeInfo = {
   category: 'platform',
   retryable: false,
+  refusedUnexecuted: false,
   httpStatus: CATEGORY_STATUS.platform,
   hint: 'A WeChat error code this table does not know; see WeChat\'s error-code pages and keep the rid.',
 };
@@ -187,6 +194,7 @@ export function describeCode(errcode: number): CodeInfo {
     category,
     hint,
     retryable: options?.retryable ?? false,
+    refusedUnexecuted: options?.refusedUnexecuted ?? false,
     httpStatus: options?.httpStatus ?? CATEGORY_STATUS[category],
   };
 }

@@ -226,6 +226,12 @@ describe('retries', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
+  it('retries an add refused by the rate limit (44990): WeChat did nothing, so it cannot happen twice', async () => {
+    emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpadd', type: 'errcode', errcode: 44990, errmsg: 'reach max api minute limit' });
+    expect(await loadBundle('addJumpQRCode')(RULE)).toMatchObject({ errcode: 0 });
+    expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpadd').map((call) => call.errcode)).toEqual([44990, 0]);
+  });
+
   it('rate limit 44990 is retried with backoff for a read', async () => {
     emulator.settings.qrcodeJumpRatePerSecond = 5;
     const main = loadBundle('getJumpQRCode');
