@@ -83,8 +83,8 @@ export const LOCAL = {
   UPLOAD_URL_INVALID: 990303,
   /** the storage refused the PUT (expired signature, wrong token, used URL): nothing was stored */
   UPLOAD_REFUSED: 990304,
-  /** the storage could not be reached, or did not answer in time */
-  UPLOAD_NETWORK_ERROR: 990305,
+  /** the storage could not be reached, failed (HTTP 5xx) or did not answer in time */
+  UPLOAD_STORAGE_UNAVAILABLE: 990305,
   /** describestaticstore lists no static hosting for the environment */
   STATIC_HOSTING_NOT_FOUND: 990306,
 
@@ -183,7 +183,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
   [LOCAL.UPLOAD_HOST_NOT_ALLOWED]: ['platform', 'The signed upload URL WeChat returned points outside the COS/CloudBase storage domains, so nothing was sent there. Check WXOPEN_API_BASE points at WeChat (or the emulator).'],
   [LOCAL.UPLOAD_URL_INVALID]: ['platform', 'WeChat\'s staticuploadfile answer had no usable signed_url/token; retry, and report the rid if it persists.'],
   [LOCAL.UPLOAD_REFUSED]: ['platform', 'The storage refused the upload (expired signature, wrong security token or an already used URL); nothing was stored. Call again: each call gets a fresh signed URL.'],
-  [LOCAL.UPLOAD_NETWORK_ERROR]: ['busy', 'The storage could not be reached or did not answer in time; the file may or may not be stored. Call again (an upload to the same filename overwrites it).', { retryable: true, httpStatus: 502 }],
+  [LOCAL.UPLOAD_STORAGE_UNAVAILABLE]: ['busy', 'The storage could not be reached, failed or did not answer in time; the file may or may not be stored. Call again (an upload to the same filename overwrites it).', { retryable: true, httpStatus: 502 }],
   [LOCAL.STATIC_HOSTING_NOT_FOUND]: ['platform', 'The environment has no static hosting: enable it (componenttcb/createstaticstore or the CloudBase console), then retry.'],
 
   // ---- gateway, invoke and deploy tooling (990400-990499) ----
