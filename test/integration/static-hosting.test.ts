@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Emulator } from '../../scripts/emulator';
 import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
@@ -36,7 +36,7 @@ async function hosted(path: string, by: 'host' | 'prefix'): Promise<{ status: nu
     by === 'host'
       ? await new Promise<{ status: number; type: string | null; bytes: Buffer }>((resolve, reject) => {
           // fetch() does not let a caller set Host; node:http does.
-          const request = require('node:http').request(`${emulator.url}${path}`, { headers: { host: DOMAIN } }, (res: import('node:http').IncomingMessage) => {
+          const request = httpRequest(`${emulator.url}${path}`, { headers: { host: DOMAIN } }, (res: IncomingMessage) => {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
             res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? null, bytes: Buffer.concat(chunks) }));
@@ -229,9 +229,25 @@ describe('uploadStaticFile refusals: a clear error, and nothing written', () => 
     nothingWritten();
   });
 
-  it('says which token source is missing', async () => {
+  it('passes WeChat\'s answer through for an env that is not the account\'s', async () => {
+    expect(await loadBundle('getStaticHostingDomain')({ env: DEMO_ENVS[1]!.envId })).toMatchObject({ errcode: -501007, category: 'input' });
+    const { token } = await admin('issue-token', { appid: 'wx2222222222222222', kind: 'component' });
+    setEnv({ WXOPEN_COMPONENT_ACCESS_TOKEN: String(token) });
+    expect(await loadBundle('listStaticFiles')({ env: ENV.envId })).toMatchObject({ errcode: 85088, category: 'platform' });
+    expect(await loadBundle('listStaticFiles')({ env: ENV.envId, prefix: '../' })).toMatchObject({ errcode: 990001, field: 'prefix' });
+  });
+
+  it('says which token source is missing, and takes the runtime\'s cloudbase_access_token instead', async () => {
     setEnv({ WXOPEN_COMPONENT_ACCESS_TOKEN: undefined });
     expect(await loadBundle('getStaticHostingDomain')({ env: ENV.envId })).toMatchObject({ errcode: 990011, field: 'WXOPEN_COMPONENT_ACCESS_TOKEN' });
+    const { token } = await admin('issue-token', { appid: MINI_PROGRAM.appid, kind: 'cloudbase' });
+    setEnv({ WX_CLOUDBASE_ACCESSTOKEN: String(token) });
+    try {
+      expect(await loadBundle('getStaticHostingDomain')({ env: ENV.envId })).toMatchObject({ errcode: 0, domain: DOMAIN });
+      expect(emulator.callsTo('componenttcb/describestaticstore').map((call) => call.tokenParam)).toEqual(['cloudbase_access_token']);
+    } finally {
+      setEnv({ WX_CLOUDBASE_ACCESSTOKEN: undefined });
+    }
   });
 });
 
