@@ -80,6 +80,18 @@ export const LOCAL = {
   // ---- market codes: 990210-990299 (add new market-code codes here) ----
 
   // ---- files and static hosting: 990300-990399 (add new files/hosting codes here) ----
+  /** per-file status: WeChat's batchdownloadfile answer had no entry for this file */
+  DOWNLOAD_LINK_MISSING: 990301,
+  /** the signed upload URL points at a host outside the storage allowlist: nothing was sent */
+  UPLOAD_HOST_NOT_ALLOWED: 990302,
+  /** staticuploadfile answered without a usable signed_url or token */
+  UPLOAD_URL_INVALID: 990303,
+  /** the storage refused the PUT (expired signature, wrong token, used URL): nothing was stored */
+  UPLOAD_REFUSED: 990304,
+  /** the storage could not be reached, failed (HTTP 5xx) or did not answer in time */
+  UPLOAD_STORAGE_UNAVAILABLE: 990305,
+  /** describestaticstore lists no static hosting for the environment */
+  STATIC_HOSTING_NOT_FOUND: 990306,
 
   // ---- gateway, invoke and deploy tooling: 990400-990499 ----
 } as const;
@@ -173,6 +185,12 @@ const TABLE: Readonly<Record<number, Entry>> = {
   // ---- market codes (990210-990299) ----
 
   // ---- files and static hosting (990300-990399) ----
+  [LOCAL.DOWNLOAD_LINK_MISSING]: ['platform', 'WeChat\'s answer had no entry for this file (a per-file status, not a call failure); ask for its link again.'],
+  [LOCAL.UPLOAD_HOST_NOT_ALLOWED]: ['platform', 'The signed upload URL WeChat returned points outside the COS/CloudBase storage domains, so nothing was sent there. Check WXOPEN_API_BASE points at WeChat (or the emulator).'],
+  [LOCAL.UPLOAD_URL_INVALID]: ['platform', 'WeChat\'s staticuploadfile answer had no usable signed_url/token; retry, and report the rid if it persists.'],
+  [LOCAL.UPLOAD_REFUSED]: ['platform', 'The storage refused the upload (expired signature, wrong security token or an already used URL); nothing was stored. Call again: each call gets a fresh signed URL.'],
+  [LOCAL.UPLOAD_STORAGE_UNAVAILABLE]: ['busy', 'The storage could not be reached, failed or did not answer in time; the file may or may not be stored. Call again (an upload to the same filename overwrites it).', { retryable: true, httpStatus: 502 }],
+  [LOCAL.STATIC_HOSTING_NOT_FOUND]: ['platform', 'The environment has no static hosting: enable it (componenttcb/createstaticstore or the CloudBase console), then retry.'],
 
   // ---- gateway, invoke and deploy tooling (990400-990499) ----
 };

@@ -22,6 +22,8 @@ export function validateInput<S extends v.GenericSchema>(schema: S, input: unkno
   const field = fieldPath(issue);
   let rule = issue.message;
   if (issue.kind === 'schema' && issue.input === undefined && issue.type !== 'strict_object') rule = 'is required';
+  // A key missing from a strict object: valibot reports it on the object with the key as `expected`.
+  if (issue.type === 'strict_object' && issue.expected !== 'never' && issue.input === undefined) rule = 'is required';
   if (issue.type === 'strict_object' && issue.expected === 'never') rule = 'is not a field of this operation';
   throw invalidInput(field, rule);
 }

@@ -1,7 +1,10 @@
 import type { EmulatorModule } from '../server';
 import { adminModule } from './admin';
+import { cloudStorageDownloadModule } from './cloud-storage-download';
 import { qrcodeJumpModule } from './qrcode-jump';
+import { staticHostingApiModule } from './static-hosting-api';
+import { staticHostingServeModule } from './static-hosting-serve';
 import { tokenModule } from './tokens';
 
 /** Every endpoint family the emulator serves. A new family: one file in this folder, one line here. */
-export const DEFAULT_MODULES: readonly EmulatorModule[] = [adminModule, tokenModule, qrcodeJumpModule];
+export const DEFAULT_MODULES: readonly EmulatorModule[] = [adminModule, tokenModule, qrcodeJumpModule, cloudStorageDownloadModule, staticHostingApiModule, staticHostingServeModule];

@@ -1,0 +1,54 @@
+import * as v from 'valibot';
+import { ENV_ID_PATTERN, ENV_ID_RULE, fileIdProblem } from './file-id';
+
+/** A CloudBase environment id. */
+export const envId = v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty'), v.regex(ENV_ID_PATTERN, ENV_ID_RULE));
+
+/**
+ * Link lifetime in seconds. WeChat's HTTP doc gives no bound; the SDK docs say "default one day,
+ * at most one day" for temporary links, so 1..86400 is what is sure to be accepted.
+ */
+export const MAX_LINK_AGE_SECONDS = 86400;
+
+/**
+ * Files in one getDownloadTcbFileLink request: 1000 = 20 upstream calls (7 rounds at concurrency 3),
+ * well inside a function's time budget and far below the 6 MB answer limit.
+ */
+export const MAX_FILES_PER_REQUEST = 1000;
+
+const downloadItem = v.strictObject({
+  fileid: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')),
+  max_age: v.pipe(
+    v.number('must be a number of seconds'),
+    v.integer('must be a whole number of seconds'),
+    v.minValue(1, 'must be at least 1 second'),
+    v.maxValue(MAX_LINK_AGE_SECONDS, `must be at most ${MAX_LINK_AGE_SECONDS} seconds (one day)`),
+  ),
+});
+
+/** getDownloadTcbFileLink: every fileid must be a cloud:// id of `env`. */
+export const downloadLinksInput = v.pipe(
+  v.strictObject({
+    env: envId,
+    file_list: v.pipe(
+      v.array(downloadItem, 'must be an array of {fileid, max_age}'),
+      v.minLength(1, 'must list at least one file'),
+      v.maxLength(MAX_FILES_PER_REQUEST, `at most ${MAX_FILES_PER_REQUEST} files per request`),
+    ),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { env, file_list: files } = dataset.value;
+    const bad = files.findIndex((file) => fileIdProblem(file.fileid, env) !== undefined);
+    if (bad < 0) return;
+    const file = files[bad] as { fileid: string };
+    addIssue({
+      message: fileIdProblem(file.fileid, env) as string,
+      path: [
+        { type: 'object', origin: 'value', input: dataset.value, key: 'file_list', value: files },
+        { type: 'array', origin: 'value', input: files, key: bad, value: file },
+        { type: 'object', origin: 'value', input: file, key: 'fileid', value: file.fileid },
+      ],
+    });
+  }),
+);
