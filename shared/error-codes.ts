@@ -24,6 +24,11 @@ export type ErrorCategory =
 export interface CodeInfo {
   category: ErrorCategory;
   retryable: boolean;
+  /**
+   * WeChat refused the call before doing anything (a rate limit): a retry is safe even for a call
+   * that must not run twice.
+   */
+  refusedUnexecuted: boolean;
   httpStatus: number;
   hint: string;
 }
@@ -83,21 +88,22 @@ export const LOCAL = {
   DOWNLOAD_LINK_MISSING: 990301,
   /** the signed upload URL points at a host outside the storage allowlist: nothing was sent */
   UPLOAD_HOST_NOT_ALLOWED: 990302,
-  /** staticuploadfile answered without a usable signed_url or token */
+  /** staticuploadfile or tcb/uploadfile answered without the fields an upload needs */
   UPLOAD_URL_INVALID: 990303,
   /** the storage refused the PUT (expired signature, wrong token, used URL): nothing was stored */
   UPLOAD_REFUSED: 990304,
-  /** the storage could not be reached, or did not answer in time */
-  UPLOAD_NETWORK_ERROR: 990305,
+  /** the storage could not be reached, failed (HTTP 5xx) or did not answer in time */
+  UPLOAD_STORAGE_UNAVAILABLE: 990305,
   /** describestaticstore lists no static hosting for the environment */
   STATIC_HOSTING_NOT_FOUND: 990306,
 
   // ---- gateway, invoke and deploy tooling: 990400-990499 ----
 } as const;
 
-type Entry = [category: ErrorCategory, hint: string, options?: { retryable?: boolean; httpStatus?: number }];
+type Entry = [category: ErrorCategory, hint: string, options?: { retryable?: boolean; refusedUnexecuted?: boolean; httpStatus?: number }];
 
 const RETRY = { retryable: true } as const;
+const REFUSED_RETRY = { retryable: true, refusedUnexecuted: true } as const;
 
 const TABLE: Readonly<Record<number, Entry>> = {
   // ---- common / cross-API -------------------------------------------------------------------
@@ -119,7 +125,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
   43002: ['input', 'This API requires POST.'],
   43003: ['input', 'This API requires HTTPS.'],
   44002: ['input', 'Empty POST body; send at least {}.'],
-  44990: ['quota', 'More than 5 calls per second to the QR-code jump API; slow down.', RETRY],
+  44990: ['quota', 'More than 5 calls per second to the QR-code jump API; slow down.', REFUSED_RETRY],
   45009: ['quota', 'The daily API quota is used up; it resets at midnight (or use clear_quota).'],
   45011: ['quota', 'Per-minute API quota reached; retry in a minute.'],
   47001: ['input', 'WeChat could not parse the body (JSON format error or missing fields).'],
@@ -187,9 +193,9 @@ const TABLE: Readonly<Record<number, Entry>> = {
   // ---- files and static hosting (990300-990399) ----
   [LOCAL.DOWNLOAD_LINK_MISSING]: ['platform', 'WeChat\'s answer had no entry for this file (a per-file status, not a call failure); ask for its link again.'],
   [LOCAL.UPLOAD_HOST_NOT_ALLOWED]: ['platform', 'The signed upload URL WeChat returned points outside the COS/CloudBase storage domains, so nothing was sent there. Check WXOPEN_API_BASE points at WeChat (or the emulator).'],
-  [LOCAL.UPLOAD_URL_INVALID]: ['platform', 'WeChat\'s staticuploadfile answer had no usable signed_url/token; retry, and report the rid if it persists.'],
+  [LOCAL.UPLOAD_URL_INVALID]: ['platform', 'WeChat\'s upload answer (staticuploadfile: signed_url/token; tcb/uploadfile: url/token/authorization/file_id/cos_file_id) was incomplete; retry, and report the rid if it persists.'],
   [LOCAL.UPLOAD_REFUSED]: ['platform', 'The storage refused the upload (expired signature, wrong security token or an already used URL); nothing was stored. Call again: each call gets a fresh signed URL.'],
-  [LOCAL.UPLOAD_NETWORK_ERROR]: ['busy', 'The storage could not be reached or did not answer in time; the file may or may not be stored. Call again (an upload to the same filename overwrites it).', { retryable: true, httpStatus: 502 }],
+  [LOCAL.UPLOAD_STORAGE_UNAVAILABLE]: ['busy', 'The storage could not be reached, failed or did not answer in time; the file may or may not be stored. Call again (an upload to the same filename overwrites it).', { retryable: true, httpStatus: 502 }],
   [LOCAL.STATIC_HOSTING_NOT_FOUND]: ['platform', 'The environment has no static hosting: enable it (componenttcb/createstaticstore or the CloudBase console), then retry.'],
 
   // ---- gateway, invoke and deploy tooling (990400-990499) ----
@@ -198,6 +204,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
 const UNKNOWN_WECHAT: CodeInfo = {
   category: 'platform',
   retryable: false,
+  refusedUnexecuted: false,
   httpStatus: CATEGORY_STATUS.platform,
   hint: 'A WeChat error code this table does not know; see WeChat\'s error-code pages and keep the rid.',
 };
@@ -211,6 +218,7 @@ export function describeCode(errcode: number): CodeInfo {
     category,
     hint,
     retryable: options?.retryable ?? false,
+    refusedUnexecuted: options?.refusedUnexecuted ?? false,
     httpStatus: options?.httpStatus ?? CATEGORY_STATUS[category],
   };
 }

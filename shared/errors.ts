@@ -29,6 +29,8 @@ export class WxOpenError extends Error {
   readonly category: ErrorCategory;
   readonly hint: string;
   readonly retryable: boolean;
+  /** WeChat refused the call before doing anything: retrying cannot make it happen twice. */
+  readonly refusedUnexecuted: boolean;
   readonly httpStatus: number;
   readonly rid?: string;
   readonly field?: string;
@@ -41,6 +43,7 @@ export class WxOpenError extends Error {
     this.category = info.category;
     this.hint = options.hint ?? info.hint;
     this.retryable = info.retryable;
+    this.refusedUnexecuted = info.refusedUnexecuted;
     this.httpStatus = info.httpStatus;
     if (options.rid !== undefined) this.rid = options.rid;
     if (options.field !== undefined) this.field = options.field;

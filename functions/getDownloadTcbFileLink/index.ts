@@ -3,8 +3,8 @@ import { getDownloadLinks } from '../../shared/tcb/download-links';
 import { downloadLinksInput } from '../../shared/tcb/schemas';
 
 /**
- * tcb/batchdownloadfile: temporary download links for cloud storage files. Any number of files
- * (up to 1000) in the caller's order; each file has its own status/errmsg (0 = ok).
+ * tcb/batchdownloadfile: temporary download links for cloud storage files. Any number of files,
+ * in the caller's order; each file has its own status/errmsg (0 = ok).
  */
 export const main = defineFunction({
   name: 'getDownloadTcbFileLink',

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   console.log(`WeChat emulator listening on ${emulator.url}`);
   console.log('Demo accounts (WXOPEN_APPID / WXOPEN_APPSECRET):');
   for (const account of DEMO_ACCOUNTS) console.log(`  ${account.appid}  ${account.secret}  ${account.type}${account.released ? '' : ' (never released)'}`);
-  console.log(`Control API: ${emulator.url}/__emulator/{calls,faults,accounts,reset,clock,settings,revoke-tokens,issue-token}`);
+  console.log(`Control API: ${emulator.url}/__emulator/{calls,faults,accounts,reset,clock,settings,revoke-tokens,issue-token,storage-put,static-upload-faults}`);
   const stop = (): void => {
     emulator.close().then(() => process.exit(0), () => process.exit(1));
   };

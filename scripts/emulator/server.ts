@@ -200,7 +200,8 @@ export class Emulator {
       }
       if (fault.type === 'http_error') {
         response.writeHead(fault.status ?? 502, { 'content-type': 'text/html' });
-        response.end('<html><body>502 Bad Gateway</body></html>');
+        // Like some gateways, the page echoes the request line (token included): clients must redact it.
+        response.end(`<html><body>${fault.status ?? 502} Bad Gateway: ${request.method ?? ''} ${request.url ?? ''}</body></html>`);
         return;
       }
       if (fault.type === 'invalidate_token' && tokenParam !== undefined) {

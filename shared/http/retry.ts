@@ -24,8 +24,9 @@ const MIN_USEFUL_MS = 300;
 const MAX_DELAY_MS = 2000;
 
 export function mayRetry(error: WxOpenError, idempotent: boolean): boolean {
+  if (!error.retryable) return false;
   if (error instanceof NetworkError && !error.sent) return true;
-  return idempotent && error.retryable;
+  return idempotent || error.refusedUnexecuted;
 }
 
 /**

@@ -132,6 +132,30 @@ function unpaddedLength(data: Buffer): number {
  */
 function decodeBase64(value: string): Buffer {
   if (typeof value !== 'string') throw bufferError(`buffer must be a base64 string, got ${value === null ? 'null' : typeof value}`);
+  return decodeCanonical(value) ?? decodeChecked(value);
+}
+
+/**
+ * The fast path for what WeChat sends (unwrapped, padded base64): decode slice by slice into one
+ * Buffer and check each slice by encoding it back (native speed, no full-size temporary).
+ * Undefined when the value is anything else; decodeChecked then finds the problem or the variant.
+ */
+function decodeCanonical(value: string): Buffer | undefined {
+  if (value.length === 0 || value.length % 4 !== 0) return undefined;
+  const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  const decoded = Buffer.alloc((value.length / 4) * 3 - padding);
+  let written = 0;
+  for (let offset = 0; offset < value.length; offset += BASE64_SLICE_CHARS) {
+    const slice = value.slice(offset, offset + BASE64_SLICE_CHARS);
+    const count = decoded.write(slice, written, 'base64');
+    if (decoded.toString('base64', written, written + count) !== slice) return undefined;
+    written += count;
+  }
+  return written === decoded.length ? decoded : undefined;
+}
+
+/** Character-by-character check with a precise error, for anything that is not canonical base64. */
+function decodeChecked(value: string): Buffer {
   let dataChars = 0;
   let paddingChars = 0;
   let whitespaceChars = 0;

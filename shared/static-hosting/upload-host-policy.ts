@@ -29,11 +29,11 @@ export function uploadUrlProblem(signedUrl: string, apiBase: string): string | u
     const base = new URL(apiBase);
     if (url.origin === base.origin) return undefined;
   }
-  if (url.protocol !== 'https:') return `the signed URL for ${url.hostname} is not https`;
-  if (url.port !== '' && url.port !== '443') return `the signed URL for ${url.hostname} uses port ${url.port}`;
   if (!STORAGE_HOSTS.some((pattern) => pattern.test(url.hostname))) {
     return `host ${url.hostname} is not a COS/CloudBase storage domain (*.cos.<region>.myqcloud.com, *.tcloudbaseapp.com, *.tcb.qcloud.la)`;
   }
+  if (url.protocol !== 'https:') return `the signed URL for ${url.hostname} is not https`;
+  if (url.port !== '' && url.port !== '443') return `the signed URL for ${url.hostname} uses port ${url.port}`;
   return undefined;
 }
 

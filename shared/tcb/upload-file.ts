@@ -16,8 +16,8 @@ import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
 import { withRetry } from '../http/retry';
-import { uploadUrlProblem, withoutQuery } from '../static-hosting/upload-host-policy';
-import { cosError } from './cos-error';
+import { uploadUrlProblem } from '../static-hosting/upload-host-policy';
+import { sendToStorage } from './storage-request';
 import type { WeChatClient } from '../wechat-client';
 
 export interface CloudUpload {
@@ -38,8 +38,6 @@ interface UploadGrant {
 
 const GRANT_FIELDS = ['url', 'token', 'authorization', 'file_id', 'cos_file_id'] as const;
 const API = 'tcb/uploadfile';
-/** Less time than this left: do not start sending bytes. */
-const MIN_UPLOAD_MS = 500;
 
 /** tcb/uploadfile: a grant to upload one path. Asking again only issues another grant, so it is retried. */
 export async function requestUploadGrant(client: WeChatClient, env: string, path: string): Promise<UploadGrant> {
@@ -76,28 +74,5 @@ function formFor(grant: UploadGrant, upload: CloudUpload): FormData {
 }
 
 async function postObject(grant: UploadGrant, upload: CloudUpload, deadline: Deadline): Promise<void> {
-  const where = withoutQuery(grant.url);
-  const budget = deadline.remainingMs();
-  if (budget < MIN_UPLOAD_MS) {
-    throw new LocalError(LOCAL.DEADLINE_EXCEEDED, `${upload.path}: no time left in the function's budget to upload (nothing was sent)`);
-  }
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(grant.url, { method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(budget), body: formFor(grant, upload) });
-    text = await response.text();
-  } catch (error) {
-    const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : '';
-    const reason = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${budget} ms` : 'network error';
-    throw new LocalError(LOCAL.UPLOAD_NETWORK_ERROR, `${upload.path}: POST ${where}: ${reason}`, { cause: error });
-  }
-  if (response.status >= 300 && response.status < 400) {
-    throw new LocalError(LOCAL.UPLOAD_REFUSED, `${upload.path}: POST ${where}: HTTP ${response.status} redirect, not followed; nothing was uploaded`);
-  }
-  if (response.status >= 500) {
-    throw new LocalError(LOCAL.UPLOAD_NETWORK_ERROR, `${upload.path}: POST ${where}: HTTP ${response.status}${cosError(text)}`);
-  }
-  if (!response.ok) {
-    throw new LocalError(LOCAL.UPLOAD_REFUSED, `${upload.path}: POST ${where}: HTTP ${response.status}${cosError(text)}`);
-  }
+  await sendToStorage({ url: grant.url, method: 'POST', body: formFor(grant, upload), label: upload.path, deadline });
 }

@@ -3,17 +3,20 @@ import { cloudOf } from '../../scripts/emulator/cloud-envs';
 import { COS_POST } from '../../scripts/emulator/modules/cloud-storage-upload';
 import { marketCodeStateOf } from '../../scripts/emulator/modules/marketcode';
 import { loadBundle } from '../support/bundles';
-import { emulatorPerFile, SERVICE_ACCOUNT } from '../support/emulator';
+import { useEmulator, SERVICE_ACCOUNT, useAccount } from '../support/emulator';
 import { setEnv } from '../support/env';
 
 const ENV = 'brand-env-4d5e6f';
 const DOWNLOAD = 'intp/marketcode/applycodedownload';
 const ABOVE_2_53 = 2n ** 53n + 7n; // 9007199254740999, which a double would round to 9007199254741000
 
-const currentEmulator = emulatorPerFile(SERVICE_ACCOUNT, { WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey });
+const currentEmulator = useEmulator();
 let emulator: Emulator;
 beforeEach(() => {
   emulator = currentEmulator();
+  emulator.reset();
+  useAccount(emulator, SERVICE_ACCOUNT.appid, SERVICE_ACCOUNT.secret);
+  setEnv({ WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey });
 });
 
 type Answer = Record<string, unknown>;
@@ -159,7 +162,7 @@ describe('exportCodePackage', () => {
     setEnv({ WXOPEN_API_BASE: emulator.url.replace('127.0.0.1', 'localhost') });
     const answer = await exportPackage({ application_id, env: ENV });
     expect(answer).toMatchObject({ errcode: 990302 });
-    expect(String(answer['errmsg'])).toMatch(/not uploaded: the signed URL for 127\.0\.0\.1 is not https/);
+    expect(String(answer['errmsg'])).toMatch(/not uploaded: host 127\.0\.0\.1 is not a COS\/CloudBase storage domain/);
     expect(emulator.callsTo(COS_POST)).toHaveLength(0);
   });
 });

@@ -1,22 +1,17 @@
 import type { Emulator } from '../../scripts/emulator';
 import { loadBundle } from '../support/bundles';
-import { emulatorFor, HTTP_KEY, ADMIN_OPENID, useAccount, PERSONAL, UNRELEASED, MINI_PROGRAM } from '../support/emulator';
-import { restoreEnv, setEnv } from '../support/env';
+import { useEmulator, HTTP_KEY, ADMIN_OPENID, useAccount, PERSONAL, UNRELEASED, MINI_PROGRAM } from '../support/emulator';
+import { setEnv } from '../support/env';
 import { actAsMiniProgramUser, httpBody, httpEvent } from '../support/events';
 
 const PREFIX = 'https://shop.example.com/qr/';
 const RULE = { prefix: PREFIX, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, debug_url: [`${PREFIX}a?id=1`], is_edit: 0 };
 
+const current = useEmulator();
 let emulator: Emulator;
 
-beforeAll(async () => {
-  emulator = await emulatorFor();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
-});
 beforeEach(() => {
+  emulator = current();
   emulator.reset();
   emulator.settings.qrcodeJumpRatePerSecond = 0;
   useAccount(emulator, MINI_PROGRAM.appid, MINI_PROGRAM.secret);
@@ -229,6 +224,12 @@ describe('retries', () => {
     const answer = await loadBundle('getJumpQRCode')({}, { time_limit_in_ms: 1500 });
     expect(answer).toMatchObject({ errcode: 990007 });
     expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('retries an add refused by the rate limit (44990): WeChat did nothing, so it cannot happen twice', async () => {
+    emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpadd', type: 'errcode', errcode: 44990, errmsg: 'reach max api minute limit' });
+    expect(await loadBundle('addJumpQRCode')(RULE)).toMatchObject({ errcode: 0 });
+    expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpadd').map((call) => call.errcode)).toEqual([44990, 0]);
   });
 
   it('rate limit 44990 is retried with backoff for a read', async () => {

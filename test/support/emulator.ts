@@ -30,25 +30,20 @@ export function useAccount(emulator: Emulator, appid: string, secret: string): v
 }
 
 /**
- * One emulator for a test file: started before the first test, closed after the last, reset before
- * each test and the functions pointed at `appid`/`secret` with `vars` on top. Answers a getter.
+ * One emulator for a test file: started before the first test, closed (and the environment put
+ * back) after the last. Returns a getter for it.
  */
-export function emulatorPerFile(account: { appid: string; secret: string }, vars: Record<string, string | undefined> = {}): () => Emulator {
+export function useEmulator(settings: Partial<EmulatorSettings> = {}): () => Emulator {
   let emulator: Emulator | undefined;
   beforeAll(async () => {
-    emulator = await emulatorFor();
+    emulator = await emulatorFor(settings);
   });
   afterAll(async () => {
     await emulator?.close();
     restoreEnv();
   });
-  beforeEach(() => {
-    emulator?.reset();
-    if (emulator !== undefined) useAccount(emulator, account.appid, account.secret);
-    setEnv(vars);
-  });
   return () => {
-    if (emulator === undefined) throw new Error('the emulator is not started yet (use it inside a test)');
+    if (emulator === undefined) throw new Error('the emulator is not started yet (use it inside tests or hooks)');
     return emulator;
   };
 }

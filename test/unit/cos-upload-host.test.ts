@@ -23,7 +23,7 @@ describe('where cloud-storage uploads may go', () => {
 
   it('allows the configured API base only when it is not WeChat\'s', () => {
     expect(uploadUrlProblem('http://127.0.0.1:8787/__cos/b/a.txt', 'http://127.0.0.1:8787')).toBeUndefined();
-    expect(uploadUrlProblem('http://127.0.0.1:8788/__cos/b/a.txt', 'http://127.0.0.1:8787')).toMatch(/not https/);
+    expect(uploadUrlProblem('http://127.0.0.1:8788/__cos/b/a.txt', 'http://127.0.0.1:8787')).toMatch(/not a COS\/CloudBase storage domain/);
   });
 
   it('reads a COS XML error without leaking a signature', () => {

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CloudEnv } from '../cloud-envs';
+import { cloudOf } from '../cloud-envs';
+import { sendObject } from '../cos-reply';
+import type { Emulator } from '../server';
+import { decodePath } from '../signed-links';
+import { envByHostingDomain, staticSitesOf } from '../static-sites';
+
+export const HOSTING_ROUTE = '/__hosting/';
+
+/** The key a request path names: "/" and folders ("/docs/") mean their index.html. */
+function keyOf(pathname: string): string | undefined {
+  const decoded = decodePath(pathname.replace(/^\/+/, ''));
+  if (decoded === undefined || decoded.split('/').includes('..')) return undefined;
+  return decoded === '' || decoded.endsWith('/') ? `${decoded}index.html` : decoded;
+}
+
+function notFound(response: ServerResponse, request: IncomingMessage): void {
+  const html = '<!doctype html><title>404 Not Found</title><h1>404 Not Found</h1>';
+  response.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+  response.end(request.method === 'HEAD' ? undefined : html);
+}
+
+/**
+ * The static hosting stand-in: serves each environment's site over HTTP
+ * - by Host header: a request whose Host is `<envId>-<tencentAppId>.tcloudbaseapp.com`
+ *   (`curl -H 'Host: demo-env-1a2b3c-1300000001.tcloudbaseapp.com' http://127.0.0.1:8787/`), and
+ * - by path prefix: `/__hosting/<envId>/<path>` (plain curl or a browser);
+ * "/" and folders serve index.html, unknown files 404, other methods than GET/HEAD 405.
+ * It also lets qrcodejumpadd fetch verification files from the hosting domains (85069 check).
+ */
+export function staticHostingServeModule(emulator: Emulator): void {
+  const sites = (): ReturnType<typeof staticSitesOf> => staticSitesOf(emulator);
+
+  function target(request: IncomingMessage, url: URL): { env: CloudEnv | undefined; pathname: string } | undefined {
+    const byHost = envByHostingDomain(emulator, request.headers.host ?? '');
+    if (byHost !== undefined) return { env: byHost, pathname: url.pathname };
+    if (!url.pathname.startsWith(HOSTING_ROUTE)) return undefined;
+    const rest = url.pathname.slice(HOSTING_ROUTE.length);
+    const slash = rest.indexOf('/');
+    const envId = slash < 0 ? rest : rest.slice(0, slash);
+    return { env: cloudOf(emulator).envs.get(envId), pathname: slash < 0 ? '/' : rest.slice(slash) };
+  }
+
+  emulator.raw(async (request, response, url) => {
+    const where = target(request, url);
+    if (where === undefined) return false;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 });
+      response.end();
+      return true;
+    }
+    const key = keyOf(where.pathname);
+    const file = where.env === undefined || key === undefined ? undefined : sites().get(where.env.envId, key);
+    if (file === undefined) notFound(response, request);
+    else sendObject(response, request.method, file.bytes, file.contentType);
+    return true;
+  });
+
+  emulator.hostedFileResolvers.push(async (url) => {
+    const env = envByHostingDomain(emulator, url.hostname);
+    if (env === undefined) return undefined;
+    const key = keyOf(url.pathname);
+    return key === undefined ? null : sites().get(env.envId, key)?.bytes ?? null;
+  });
+}
