@@ -3,20 +3,18 @@ import { cloudOf } from '../../scripts/emulator/cloud-envs';
 import { COS_POST } from '../../scripts/emulator/modules/cloud-storage-upload';
 import { marketCodeStateOf } from '../../scripts/emulator/modules/marketcode';
 import { loadBundle } from '../support/bundles';
-import { useEmulator, SERVICE_ACCOUNT, useAccount } from '../support/emulator';
+import { useMarketCodeEmulator } from '../support/marketcode';
+import { SERVICE_ACCOUNT } from '../support/emulator';
 import { setEnv } from '../support/env';
 
 const ENV = 'brand-env-4d5e6f';
 const DOWNLOAD = 'intp/marketcode/applycodedownload';
 const ABOVE_2_53 = 2n ** 53n + 7n; // 9007199254740999, which a double would round to 9007199254741000
 
-const currentEmulator = useEmulator();
+const currentEmulator = useMarketCodeEmulator();
 let emulator: Emulator;
 beforeEach(() => {
   emulator = currentEmulator();
-  emulator.reset();
-  useAccount(emulator, SERVICE_ACCOUNT.appid, SERVICE_ACCOUNT.secret);
-  setEnv({ WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey });
 });
 
 type Answer = Record<string, unknown>;
@@ -73,6 +71,8 @@ describe('exportCodePackage', () => {
     expect(codes.size).toBe(100000);
     expect(emulator.callsTo(DOWNLOAD)).toHaveLength(2);
     expect(emulator.callsTo(COS_POST)).toHaveLength(2);
+    // The upload grants (COS signature and security token) never reach the answer.
+    expect(JSON.stringify(answer)).not.toMatch(/q-signature|emu-cos-|authorization|cos_file_id/);
     // The 64-bit id went out as bare digits (kept whole by the emulator's lossless parser).
     expect(emulator.callsTo(DOWNLOAD).map((call) => call.body)).toEqual([
       { application_id: '9007199254740999', code_start: 0, code_end: 49999 },

@@ -3,20 +3,18 @@ import type { Emulator } from '../../scripts/emulator';
 import { codeOf, codeUrlOf } from '../../scripts/emulator/marketcode-codes';
 import { marketCodeStateOf } from '../../scripts/emulator/modules/marketcode';
 import { loadBundle } from '../support/bundles';
-import { useEmulator, HTTP_KEY, MINI_PROGRAM, SERVICE_ACCOUNT, useAccount } from '../support/emulator';
+import { useMarketCodeEmulator } from '../support/marketcode';
+import { HTTP_KEY, MINI_PROGRAM, SERVICE_ACCOUNT, useAccount } from '../support/emulator';
 import { setEnv } from '../support/env';
 import { httpBody, httpEvent } from '../support/events';
 
 const KEY = SERVICE_ACCOUNT.marketcodeKey as string;
 const ABOVE_2_53 = 2n ** 54n + 1n; // 18014398509481985: a double would round it to ...984
 
-const currentEmulator = useEmulator();
+const currentEmulator = useMarketCodeEmulator();
 let emulator: Emulator;
 beforeEach(() => {
   emulator = currentEmulator();
-  emulator.reset();
-  useAccount(emulator, SERVICE_ACCOUNT.appid, SERVICE_ACCOUNT.secret);
-  setEnv({ WXOPEN_MARKETCODE_KEY: KEY });
 });
 
 async function call(name: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
