@@ -3,6 +3,7 @@
  * development. Point the functions at it with WXOPEN_API_BASE=<the printed URL>.
  */
 import { parseArgs } from 'node:util';
+import { DEMO_ENVS } from './cloud-envs';
 import { DEMO_ACCOUNTS, startEmulator } from './index';
 
 async function main(): Promise<void> {
@@ -14,8 +15,12 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ port, host: values.host });
   console.log(`WeChat emulator listening on ${emulator.url}`);
   console.log('Demo accounts (WXOPEN_APPID / WXOPEN_APPSECRET):');
-  for (const account of DEMO_ACCOUNTS) console.log(`  ${account.appid}  ${account.secret}  ${account.type}${account.released ? '' : ' (never released)'}`);
-  console.log(`Control API: ${emulator.url}/__emulator/{calls,faults,accounts,reset,clock,settings,revoke-tokens,issue-token,storage-put,static-upload-faults}`);
+  for (const account of DEMO_ACCOUNTS) {
+    const env = DEMO_ENVS.find((candidate) => candidate.appid === account.appid)?.envId;
+    const extras = [env === undefined ? '' : `env ${env}`, account.marketcodeKey === undefined ? '' : `WXOPEN_MARKETCODE_KEY=${account.marketcodeKey}`].filter(Boolean).join(', ');
+    console.log(`  ${account.appid}  ${account.secret}  ${account.type}${account.released ? '' : ' (never released)'}${extras === '' ? '' : `  (${extras})`}`);
+  }
+  console.log(`Control API: ${emulator.url}/__emulator/{calls,faults,accounts,reset,clock,settings,revoke-tokens,issue-token,storage-put,static-upload-faults,marketcode,marketcode-scan,marketcode-package}`);
   const stop = (): void => {
     emulator.close().then(() => process.exit(0), () => process.exit(1));
   };
