@@ -82,6 +82,8 @@ export const LOCAL = {
   MARKETCODE_NOT_FINISHED: 990210,
   /** code_start..code_end is not one of the application's generated segments (code_generate_list) */
   MARKETCODE_NOT_A_SEGMENT: 990211,
+  /** the decrypted package would not fit in one function answer (6 MB) in the requested form */
+  ANSWER_TOO_LARGE: 990212,
 
   // ---- files and static hosting: 990300-990399 (add new files/hosting codes here) ----
   /** per-file status: WeChat's batchdownloadfile answer had no entry for this file */
@@ -189,6 +191,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
   // ---- market codes (990210-990299) ----
   [LOCAL.MARKETCODE_NOT_FINISHED]: ['busy', 'The application is still being generated: call applyCodeQuery until status is FINISH (exportCodePackage waits for it), then download.', { retryable: true, httpStatus: 409 }],
   [LOCAL.MARKETCODE_NOT_A_SEGMENT]: ['input', 'Download one segment at a time, exactly as applyCodeQuery lists it in code_generate_list (code_start and code_end both inclusive).'],
+  [LOCAL.ANSWER_TOO_LARGE]: ['input', 'Ask for output "lines" or "text" alone, or use exportCodePackage, which stores each decrypted package in cloud storage and answers download links.', { httpStatus: 413 }],
 
   // ---- files and static hosting (990300-990399) ----
   [LOCAL.DOWNLOAD_LINK_MISSING]: ['platform', 'WeChat\'s answer had no entry for this file (a per-file status, not a call failure); ask for its link again.'],

@@ -77,6 +77,8 @@ export const downloadInput = rangeChecked(
     application_id: applicationId,
     code_start: codePosition,
     code_end: codePosition,
+    /** What the answer carries: the plaintext, its lines, or both (default). */
+    output: v.optional(v.picklist(['both', 'text', 'lines'], 'must be "both", "text" or "lines"'), 'both'),
   }),
 );
 

@@ -8,6 +8,8 @@ import { HTTP_KEY, MINI_PROGRAM, SERVICE_ACCOUNT, useAccount } from '../support/
 import { setEnv } from '../support/env';
 import { httpBody, httpEvent } from '../support/events';
 
+import { encryptCodePackage } from '../../shared/marketcode/decrypt';
+
 const KEY = SERVICE_ACCOUNT.marketcodeKey as string;
 const ABOVE_2_53 = 2n ** 54n + 1n; // 18014398509481985: a double would round it to ...984
 
@@ -152,6 +154,22 @@ describe('applyCodeDownload', () => {
     // One read of the application, one download: the ciphertext never reaches the answer.
     expect(emulator.callsTo('intp/marketcode/applycodequery')).toHaveLength(1);
     expect(emulator.callsTo('intp/marketcode/applycodedownload')).toHaveLength(1);
+  });
+
+  it('answers the text or the lines alone on request, and refuses an answer over 6 MB', async () => {
+    const application_id = await finishedApplication(10000);
+    const lines = await call('applyCodeDownload', { application_id, code_start: 0, code_end: 9999, output: 'lines' });
+    expect(lines).toMatchObject({ errcode: 0, code_count: 10000 });
+    expect(lines).not.toHaveProperty('text');
+    const text = await call('applyCodeDownload', { application_id, code_start: 0, code_end: 9999, output: 'text' });
+    expect(text).not.toHaveProperty('lines');
+    expect(String(text['text']).trim().split('\n')).toEqual(lines['lines']);
+    // 50 000 lines of 100 bytes: 5 MB of text, 10 MB as both.
+    const big = Array.from({ length: 50000 }, (_, i) => `${i},${'X'.repeat(96 - String(i).length)}`).join('\n');
+    marketCodeStateOf(emulator).overridePackage(BigInt(application_id), 0, 9999, encryptCodePackage(big, Buffer.from(KEY, 'utf8')));
+    const refused = await call('applyCodeDownload', { application_id, code_start: 0, code_end: 9999 });
+    expect(refused).toMatchObject({ errcode: 990212, field: 'output', hint: expect.stringContaining('exportCodePackage') });
+    expect(await call('applyCodeDownload', { application_id, code_start: 0, code_end: 9999, output: 'text' })).toMatchObject({ errcode: 0, code_count: 50000 });
   });
 
   it('gives a clear error for each bad input', async () => {
