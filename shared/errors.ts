@@ -10,6 +10,16 @@ export interface ErrorAnswer {
   rid?: string;
   /** For input errors: the offending field, as a path such as `debug_url[2]`. */
   field?: string;
+  /** For workflow functions: the step that failed, and the steps done before it. */
+  failed_step?: string;
+  steps?: readonly ChainStep[];
+}
+
+/** One step of a workflow function, as its answer reports it. */
+export interface ChainStep {
+  step: string;
+  status: 'done' | 'skipped';
+  detail: string;
 }
 
 interface WxOpenErrorOptions {
@@ -78,6 +88,30 @@ export class LocalError extends WxOpenError {
   constructor(errcode: number, message: string, options: WxOpenErrorOptions = {}) {
     super(errcode, message, options);
     this.name = 'LocalError';
+  }
+}
+
+/**
+ * A step of a workflow failed: the step's own error (code, hint and rid unchanged), with the name
+ * of the step and what the workflow had done before, so that the caller knows where to pick up.
+ */
+export class ChainStepError extends WxOpenError {
+  constructor(
+    readonly step: string,
+    failure: WxOpenError,
+    readonly steps: readonly ChainStep[],
+  ) {
+    super(failure.errcode, `${step}: ${failure.message}`, {
+      cause: failure,
+      hint: failure.hint,
+      ...(failure.rid === undefined ? {} : { rid: failure.rid }),
+      ...(failure.field === undefined ? {} : { field: failure.field }),
+    });
+    this.name = 'ChainStepError';
+  }
+
+  override toAnswer(): ErrorAnswer {
+    return { ...super.toAnswer(), failed_step: this.step, steps: [...this.steps] };
   }
 }
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { envId } from '../tcb/schemas';
 import { linkMatchesPrefix, MAX_DEBUG_URLS, prefixProblem, SERVICE_ACCOUNT_PREFIX } from './prefix-rules';
 
 const appid = v.pipe(v.string('must be a string'), v.regex(/^wx[0-9a-f]{16}$/i, 'must be an appid such as wx1234567890abcdef'));
@@ -19,28 +20,41 @@ const pagePath = v.pipe(
 
 const isEdit = v.picklist([0, 1], 'must be 0 (add a rule) or 1 (modify an unpublished rule)');
 
+const ordinaryRuleFields = {
+  prefix,
+  permit_sub_rule: v.picklist([1, 2], 'must be 1 (do not occupy sub-rules) or 2 (occupy all sub-rules)'),
+  path: pagePath,
+  open_version: v.picklist([1, 2, 3], 'must be 1 (develop), 2 (trial) or 3 (release)'),
+  debug_url: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')), 'must be an array of links'),
+      v.maxLength(MAX_DEBUG_URLS, `at most ${MAX_DEBUG_URLS} test links`),
+    ),
+  ),
+};
+
+function debugUrlsUnderPrefix(rule: { prefix: string; debug_url?: string[] | undefined }): boolean {
+  return (rule.debug_url ?? []).every((link) => linkMatchesPrefix(link, rule.prefix));
+}
+const DEBUG_URL_RULE = 'every test link must fall under the prefix (same scheme, host and path; below it only when the prefix ends with "/")';
+
 /** Rule of "scan an ordinary link QR code to open the Mini Program". */
 export const ordinaryRule = v.pipe(
+  v.strictObject({ ...ordinaryRuleFields, is_edit: isEdit }),
+  v.forward(v.check((rule) => debugUrlsUnderPrefix(rule), DEBUG_URL_RULE), ['debug_url']),
+);
+
+/**
+ * setupQRCodeJump: an ordinary-link rule (without is_edit: the chain decides add or edit), the
+ * CloudBase environment whose static hosting serves the verification file, and whether to publish.
+ */
+export const setupInput = v.pipe(
   v.strictObject({
-    prefix,
-    permit_sub_rule: v.picklist([1, 2], 'must be 1 (do not occupy sub-rules) or 2 (occupy all sub-rules)'),
-    path: pagePath,
-    open_version: v.picklist([1, 2, 3], 'must be 1 (develop), 2 (trial) or 3 (release)'),
-    debug_url: v.optional(
-      v.pipe(
-        v.array(v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')), 'must be an array of links'),
-        v.maxLength(MAX_DEBUG_URLS, `at most ${MAX_DEBUG_URLS} test links`),
-      ),
-    ),
-    is_edit: isEdit,
+    ...ordinaryRuleFields,
+    env: envId,
+    publish: v.optional(v.boolean('must be true or false'), false),
   }),
-  v.forward(
-    v.check(
-      (rule) => (rule.debug_url ?? []).every((link) => linkMatchesPrefix(link, rule.prefix)),
-      'every test link must fall under the prefix (same scheme, host and path; below it only when the prefix ends with "/")',
-    ),
-    ['debug_url'],
-  ),
+  v.forward(v.check((rule) => debugUrlsUnderPrefix(rule), DEBUG_URL_RULE), ['debug_url']),
 );
 
 /** Rule of "scan a service-account QR code to open the Mini Program": the prefix is a weixin.qq.com/q/ link. */
