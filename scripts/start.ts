@@ -123,20 +123,23 @@ async function main(): Promise<void> {
     }
 
     ready = true;
-    console.log('\nready');
-    console.log(`  gateway    ${gateway.url}/<functionName>   POST, JSON body, Authorization: Bearer <key>`);
-    console.log(`  functions  ${gateway.functions().join(', ')}`);
-    if (emulator !== undefined) console.log(`  emulator   ${emulator.url}   (what crossed the wire: ${emulator.url}/__emulator/calls)`);
-    console.log(`  demo key   ${httpKey}`);
-    console.log('try it from another shell:');
-    console.log(`  ${curlLine(gateway.url, 'getJumpQRCode', httpKey, {})}`);
+    // One write, so that whoever waits for "ready" sees the whole block.
+    const lines = ['', 'ready'];
+    lines.push(`  gateway    ${gateway.url}/<functionName>   POST, JSON body, Authorization: Bearer <key>`);
+    lines.push(`  functions  ${gateway.functions().join(', ')}`);
+    if (emulator !== undefined) lines.push(`  emulator   ${emulator.url}   (what crossed the wire: ${emulator.url}/__emulator/calls)`);
+    lines.push(`  demo key   ${httpKey}`);
+    lines.push('try it from another shell:');
+    lines.push(`  ${curlLine(gateway.url, 'getJumpQRCode', httpKey, {})}`);
     if (account !== undefined) {
-      console.log(
+      const admin = (env['WXOPEN_ADMIN_OPENIDS'] ?? DEMO_ADMIN_OPENID).split(',')[0]?.trim() ?? DEMO_ADMIN_OPENID;
+      lines.push(
         `  WXOPEN_API_BASE=${env['WXOPEN_API_BASE']} WXOPEN_APPID=${account.appid} WXOPEN_APPSECRET=${account.secret} ` +
-          `WXOPEN_ADMIN_OPENIDS=${env['WXOPEN_ADMIN_OPENIDS']} npm run invoke -- getJumpQRCode '{}' --as-openid ${(env['WXOPEN_ADMIN_OPENIDS'] ?? DEMO_ADMIN_OPENID).split(',')[0]?.trim()}`,
+          `WXOPEN_ADMIN_OPENIDS=${env['WXOPEN_ADMIN_OPENIDS']} npm run invoke -- getJumpQRCode '{}' --as-openid ${admin}`,
       );
     }
-    console.log('Ctrl-C stops.');
+    lines.push('Ctrl-C stops.');
+    console.log(lines.join('\n'));
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     await stop(1);
