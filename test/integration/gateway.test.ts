@@ -101,3 +101,60 @@ describe('the HTTP access response mapping', () => {
     expect(toHttpReply('text')).toMatchObject({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   });
 });
+
+describe('the integrated-request event', () => {
+  it('has the HTTP access service\'s fields: path, method, lower-cased and multi-value headers, query, requestContext, body', async () => {
+    const { createServer } = await import('node:http');
+    const { toHttpAccessEvent } = await import('../../scripts/local-runtime/http-event');
+    const events: unknown[] = [];
+    const server = createServer((incoming, response) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        events.push(toHttpAccessEvent(incoming, Buffer.concat(chunks), { requestId: 'r-1', envId: 'local' }));
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as { port: number };
+    try {
+      // node:http sends a repeated header as two lines (fetch would merge them before sending)
+      await new Promise<void>((resolve, reject) => {
+        const call = request(`http://127.0.0.1:${port}/fn/sub?a=1&b=two`, { method: 'POST', headers: { 'X-Trace': ['one', 'two'], 'Content-Type': 'application/json' } }, (answer) => {
+          answer.resume();
+          answer.on('end', resolve);
+        });
+        call.on('error', reject);
+        call.end('{"k":"é"}');
+      });
+      await fetch(`http://127.0.0.1:${port}/fn`, { method: 'PUT', body: Buffer.from([0xff, 0x00, 0x01]) });
+    } finally {
+      server.close();
+    }
+    expect(events[0]).toEqual({
+      path: '/fn/sub',
+      httpMethod: 'POST',
+      headers: expect.objectContaining({ 'x-trace': 'one, two', 'content-type': 'application/json', host: `127.0.0.1:${port}` }),
+      multiValueHeaders: expect.objectContaining({ 'x-trace': ['one', 'two'], 'content-type': ['application/json'] }),
+      queryStringParameters: { a: '1', b: 'two' },
+      requestContext: { requestId: 'r-1', envId: 'local' },
+      body: '{"k":"é"}',
+      isBase64Encoded: false,
+    });
+    expect(events[1]).toMatchObject({ httpMethod: 'PUT', body: Buffer.from([0xff, 0x00, 0x01]).toString('base64'), isBase64Encoded: true, queryStringParameters: {} });
+  });
+
+  it('comes with an SCF-like context whose time limit is the function\'s cloudbaserc.json timeout', async () => {
+    const { scfContext } = await import('../../scripts/local-runtime/scf-context');
+    const { functionSettings } = await import('../../scripts/cloudbaserc');
+    const context = scfContext('getJumpQRCode', { environ: { WX_OPENID: 'o1', WX_CONTEXT_KEYS: 'WX_OPENID' } });
+    expect(context).toMatchObject({
+      function_name: 'getJumpQRCode',
+      function_version: '$LATEST',
+      time_limit_in_ms: functionSettings('getJumpQRCode').timeoutSeconds * 1000,
+      memory_limit_in_mb: 256,
+      environ: 'WX_OPENID=o1;WX_CONTEXT_KEYS=WX_OPENID',
+    });
+    expect(context.request_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

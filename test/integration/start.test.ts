@@ -16,8 +16,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function startScript(args: readonly string[]): { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp) => Promise<RegExpExecArray>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'start.ts'), ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+function startScript(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp) => Promise<RegExpExecArray>; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'start.ts'), ...args], { cwd: ROOT, env: { ...cleanEnv(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   const listeners: Array<() => void> = [];
   const onData = (chunk: Buffer): void => {
@@ -71,6 +71,30 @@ describe('npm start', () => {
     }
     expect(await run.exit).toBe(0);
     expect(run.output()).toMatch(/SIGINT: stopping the gateway and the emulator/);
+  }, 20000);
+
+  it('with an account of its own configured, starts no emulator and only runs the read-only steps', async () => {
+    // Stands in for WeChat: an emulator this test owns, named by WXOPEN_API_BASE as a real base would be.
+    const { startEmulator } = await import('../../scripts/emulator');
+    const { DEMO_ACCOUNTS } = await import('../../scripts/emulator/accounts');
+    const upstream = await startEmulator();
+    const account = DEMO_ACCOUNTS[0]!;
+    const run = startScript(['--port', '0', '--skip-build'], { WXOPEN_API_BASE: upstream.url, WXOPEN_APPID: account.appid, WXOPEN_APPSECRET: account.secret, WXOPEN_HTTP_KEY: 'my-own-key-123456' });
+    try {
+      await run.waitFor(/^Ctrl-C stops\.$/m);
+      const output = run.output();
+      expect(output).toContain(`no emulator: the functions talk to ${upstream.url}`);
+      expect(output).toMatch(/add a rule \(addJumpQRCode\): skipped against a real account; it would POST \{"prefix"/);
+      expect(output).toMatch(/publish the rule \(publishJumpQRCode\): skipped/);
+      expect(output).toContain('demo key   my-own-key-123456');
+      expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpadd')).toHaveLength(0);
+      expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumppublish')).toHaveLength(0);
+      expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(1);
+    } finally {
+      run.child.kill('SIGTERM');
+      await upstream.close();
+    }
+    expect(await run.exit).toBe(0);
   }, 20000);
 
   it('says clearly when a port is taken', async () => {
