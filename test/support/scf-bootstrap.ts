@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { functionSettings } from '../../scripts/cloudbaserc';
 import { bundlePath } from '../../scripts/function-catalogue';
 
 /**
@@ -22,6 +23,7 @@ export interface BootstrapRun {
   environ?: Record<string, string>;
   /** The function's variables (envVariables in cloudbaserc.json). */
   env?: Record<string, string>;
+  /** Default: the function's timeout in cloudbaserc.json. */
   timeoutSeconds?: number;
   /** Kill after this long: the shim does not enforce the function's time limit. */
   killAfterMs?: number;
@@ -55,7 +57,8 @@ export async function runInBootstrap(name: string, run: BootstrapRun): Promise<B
           GLOBAL_USER_FILE_PATH: `${dirname(bundlePath(name))}/`,
           SCF_FUNCTION_HANDLER: 'index.main',
           SCF_FUNCTION_NAME: name,
-          SCF_FUNCTION_TIMEOUT: String(run.timeoutSeconds ?? 20),
+          SCF_FUNCTION_TIMEOUT: String(run.timeoutSeconds ?? functionSettings(name).timeoutSeconds),
+          SCF_FUNCTION_MEMORY_SIZE: String(functionSettings(name).memoryMb),
           SCF_FUNCTION_ENVIRON: environ,
           DOCKER_USE_STDIN: '1',
           ...run.env,
