@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { LOCAL } from '../shared/error-codes';
+import { redact } from '../shared/redact';
 import { LocalError, toWxOpenError, type WxOpenError } from '../shared/errors';
 import { functionNames } from './function-catalogue';
 import { BundleHost } from './local-runtime/bundle-host';
@@ -117,7 +118,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       .then((reply) => {
         if (reply.status === 413) response.setHeader('connection', 'close');
         sendReply(response, reply);
-        options.onRequest?.({ method: request.method ?? 'GET', path: request.url ?? '/', status: reply.status, ms: Date.now() - started, requestId });
+        options.onRequest?.({ method: request.method ?? 'GET', path: redact(request.url ?? '/'), status: reply.status, ms: Date.now() - started, requestId });
       })
       .catch(() => response.destroy());
   });

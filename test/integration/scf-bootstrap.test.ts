@@ -64,6 +64,8 @@ describe('QR-rule bundles under the CLI bootstrap, against the emulator', () => 
 
   it('serves direct calls, Mini Program callers (admin or refused) and HTTP-access events', async () => {
     const file = verificationFileOf(MINI_PROGRAM.appid);
+    const rule = { prefix: 'https://shop.example.com/qr/', permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, is_edit: 0 };
+    expect(resultOf(await runInBootstrap('addJumpQRCode', { event: rule, env }))).toEqual({ errcode: 0, errmsg: 'ok', prefix: rule.prefix });
     const asUser = (openid: string): Record<string, string> => ({ WX_OPENID: openid, WX_APPID: MINI_PROGRAM.appid, WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', TCB_SOURCE: 'wx_client' });
     const [listed, download, admin, stranger, http, noKey] = await withConcurrency(
       [
@@ -77,13 +79,13 @@ describe('QR-rule bundles under the CLI bootstrap, against the emulator', () => 
       2,
       (run) => run(),
     );
-    expect(resultOf(listed!)).toMatchObject({ errcode: 0, errmsg: 'ok', list_size: 0, rule_list: [], qrcodejump_pub_quota: 100 });
+    expect(resultOf(listed!)).toMatchObject({ errcode: 0, errmsg: 'ok', list_size: 1, rule_list: [{ prefix: rule.prefix, permit_sub_rule: 1, path: rule.path, open_version: 3, state: 1 }], qrcodejump_pub_quota: 100 });
     expect(resultOf(download!)).toEqual({ errcode: 0, errmsg: 'ok', ...file });
     expect(resultOf(admin!)).toEqual({ errcode: 0, errmsg: 'ok', ...file });
     expect(resultOf(stranger!)).toMatchObject({ errcode: 990006, category: 'auth' });
     const reply = resultOf(http!);
     expect(reply).toMatchObject({ statusCode: 200, isBase64Encoded: false });
-    expect(JSON.parse(String(reply['body']))).toMatchObject({ errcode: 0, list_size: 0 });
+    expect(JSON.parse(String(reply['body']))).toMatchObject({ errcode: 0, list_size: 1 });
     expect(resultOf(noKey!)).toMatchObject({ statusCode: 401 });
     // The refused calls never reached WeChat: 3 successful calls to the API, one token fetch per process.
     expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(2);
