@@ -43,6 +43,7 @@ export const DEFAULT_MEMORY_MB = 256;
  * these into cloudbaserc.json; the local gateway and invoke give the same time limit.
  */
 export const TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
+  applyCodeDownload: 60,
   exportCodePackage: 60,
   getDownloadTcbFileLink: 60,
   uploadStaticFile: 60,
