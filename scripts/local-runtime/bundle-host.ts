@@ -17,6 +17,19 @@ export function notBuilt(name: string): LocalError {
   return new LocalError(LOCAL.GATEWAY_NOT_BUILT, `${name} is not built (${bundlePath(name)} is missing): run npm run build`);
 }
 
+/** Loads one built bundle's handler from dist/ as a fresh module instance (a new container). */
+export function loadBuiltBundle(name: string): BundleMain {
+  if (!/^[A-Za-z0-9_-]+$/.test(name) || !functionNames().includes(name)) throw unknownFunction(name);
+  const file = bundlePath(name);
+  if (!existsSync(file)) throw notBuilt(name);
+  delete require.cache[require.resolve(file)];
+  const loaded = require(file) as { main?: unknown };
+  if (typeof loaded.main !== 'function') {
+    throw new LocalError(LOCAL.GATEWAY_FUNCTION_FAILED, `${name}: the bundle does not export main`);
+  }
+  return loaded.main as BundleMain;
+}
+
 /**
  * Loads built bundles the way a warm SCF container keeps them: each function's module is loaded
  * once (module code runs once) and its `main` reused for every later call. Works for any folder
@@ -25,21 +38,15 @@ export function notBuilt(name: string): LocalError {
 export class BundleHost {
   private readonly loaded = new Map<string, BundleMain>();
 
+  constructor(private readonly loadBundle: (name: string) => BundleMain = loadBuiltBundle) {}
+
   /** The function's handler, loading it on first use. Throws a LocalError for unknown or unbuilt names. */
   load(name: string): BundleMain {
-    const cached = this.loaded.get(name);
-    if (cached !== undefined) return cached;
-    if (!/^[A-Za-z0-9_-]+$/.test(name) || !functionNames().includes(name)) throw unknownFunction(name);
-    const file = bundlePath(name);
-    if (!existsSync(file)) throw notBuilt(name);
-    // A fresh module instance per host (a new container), even when another host loaded it before.
-    delete require.cache[require.resolve(file)];
-    const loaded = require(file) as { main?: unknown };
-    if (typeof loaded.main !== 'function') {
-      throw new LocalError(LOCAL.GATEWAY_FUNCTION_FAILED, `${name}: the bundle does not export main`);
+    let main = this.loaded.get(name);
+    if (main === undefined) {
+      main = this.loadBundle(name);
+      this.loaded.set(name, main);
     }
-    const main = loaded.main as BundleMain;
-    this.loaded.set(name, main);
     return main;
   }
 

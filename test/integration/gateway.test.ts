@@ -158,3 +158,21 @@ describe('the integrated-request event', () => {
     expect(context.request_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('a function that throws or runs past its timeout', () => {
+  it('is reported as the platform does: a failed invocation (502) or a timeout (504), secrets redacted', async () => {
+    const { BundleHost } = await import('../../scripts/local-runtime/bundle-host');
+    const { scfContext } = await import('../../scripts/local-runtime/scf-context');
+    let loads = 0;
+    const host = new BundleHost((name) => {
+      loads++;
+      if (name === 'throws') return () => Promise.reject(new Error('boom at https://x/?access_token=SECRET123'));
+      return () => new Promise(() => undefined);
+    });
+    const context = { ...scfContext('getJumpQRCode'), time_limit_in_ms: 50 };
+    await expect(host.invoke('throws', {}, context)).rejects.toMatchObject({ errcode: 990404, httpStatus: 502, message: 'throws failed: boom at https://x/?access_token=***' });
+    await expect(host.invoke('throws', {}, context)).rejects.toMatchObject({ errcode: 990404 });
+    expect(loads).toBe(1); // warm: loaded once
+    await expect(host.invoke('hangs', {}, context)).rejects.toMatchObject({ errcode: 990405, httpStatus: 504 });
+  });
+});
