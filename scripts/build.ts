@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundlePath, FUNCTIONS_DIR, functionNames } from './function-catalogue';
-import { readCloudbaseRc, syncCloudbaseRc, writeCloudbaseRc } from './cloudbaserc';
+import { cloudbaseRcInSync, readCloudbaseRc, syncCloudbaseRc, writeCloudbaseRc } from './cloudbaserc';
 
 export async function buildFunctions(names: readonly string[] = functionNames()): Promise<void> {
   await Promise.all(
@@ -41,13 +41,12 @@ async function main(): Promise<void> {
     console.log(`${name.padEnd(28)} ${(bytes / 1024).toFixed(1).padStart(7)} KiB  (${(gz / 1024).toFixed(1)} KiB gzip)`);
   }
   const current = readCloudbaseRc();
-  const synced = syncCloudbaseRc(names, current);
-  if (JSON.stringify(synced) !== JSON.stringify(current)) {
+  if (!cloudbaseRcInSync(names, current)) {
     if (check) {
       console.error('cloudbaserc.json does not match the function folders: run npm run build and commit it.');
       process.exit(1);
     }
-    writeCloudbaseRc(synced);
+    writeCloudbaseRc(syncCloudbaseRc(names, current));
     console.log('cloudbaserc.json updated to match functions/');
   }
   console.log(`built ${names.length} functions into dist/functions`);

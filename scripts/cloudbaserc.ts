@@ -32,13 +32,34 @@ export interface CloudbaseRc {
   [key: string]: unknown;
 }
 
+/** Runtime every function is created with (it cannot be changed after creation). */
+export const RUNTIME = 'Nodejs18.15';
+export const DEFAULT_TIMEOUT_SECONDS = 20;
+export const DEFAULT_MEMORY_MB = 256;
+
+/**
+ * Functions that need more than the default 20 s: they move many files or wait on long WeChat
+ * jobs. Add a row when a function's work can outgrow 20 s (range 1-900 s). The build writes
+ * these into cloudbaserc.json; the local gateway and invoke give the same time limit.
+ */
+export const TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
+  applyCodeDownload: 60,
+  exportCodePackage: 60,
+  getDownloadTcbFileLink: 60,
+  uploadStaticFile: 60,
+};
+
+export function timeoutFor(name: string): number {
+  return TIMEOUT_SECONDS[name] ?? DEFAULT_TIMEOUT_SECONDS;
+}
+
 export function defaultEntry(name: string): FunctionEntry {
   return {
     name,
     handler: 'index.main',
-    runtime: 'Nodejs18.15',
-    timeout: 20,
-    memorySize: 256,
+    runtime: RUNTIME,
+    timeout: timeoutFor(name),
+    memorySize: DEFAULT_MEMORY_MB,
     installDependency: false,
     ignore: ['*.map'],
     envVariables: { ...ENV_VARIABLES },
@@ -52,7 +73,8 @@ export function readCloudbaseRc(): CloudbaseRc | undefined {
 
 /**
  * The cloudbaserc.json that matches the function folders: existing entries keep their settings
- * (timeout, memory, extra variables), new folders get defaults, entries without a folder go.
+ * (memory, extra variables, and their timeout unless TIMEOUT_SECONDS names the function), new
+ * folders get defaults, entries without a folder go.
  */
 export function syncCloudbaseRc(names: readonly string[], current: CloudbaseRc | undefined): CloudbaseRc {
   const existing = new Map((current?.functions ?? []).map((entry) => [entry.name, entry]));
@@ -63,11 +85,24 @@ export function syncCloudbaseRc(names: readonly string[], current: CloudbaseRc |
     ...(current ?? {}),
     functions: names.map((name) => {
       const entry = existing.get(name);
-      return entry === undefined ? defaultEntry(name) : { ...entry, envVariables: { ...ENV_VARIABLES, ...entry.envVariables } };
+      if (entry === undefined) return defaultEntry(name);
+      const timeout = TIMEOUT_SECONDS[name] ?? entry.timeout;
+      return { ...entry, timeout, envVariables: { ...ENV_VARIABLES, ...entry.envVariables } };
     }),
   };
 }
 
 export function writeCloudbaseRc(rc: CloudbaseRc): void {
   writeFileSync(CLOUDBASERC, `${JSON.stringify(rc, null, 2)}\n`);
+}
+
+/** True when cloudbaserc.json matches the function folders (what `npm run build -- --check` requires). */
+export function cloudbaseRcInSync(names: readonly string[], current: CloudbaseRc | undefined): boolean {
+  return current !== undefined && JSON.stringify(syncCloudbaseRc(names, current)) === JSON.stringify(current);
+}
+
+/** The settings the platform gives one function: from cloudbaserc.json, or the defaults for a new folder. */
+export function functionSettings(name: string, rc: CloudbaseRc | undefined = readCloudbaseRc()): { timeoutSeconds: number; memoryMb: number } {
+  const entry = rc?.functions.find((candidate) => candidate.name === name);
+  return { timeoutSeconds: entry?.timeout ?? timeoutFor(name), memoryMb: entry?.memorySize ?? DEFAULT_MEMORY_MB };
 }

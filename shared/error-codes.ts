@@ -100,6 +100,16 @@ export const LOCAL = {
   STATIC_HOSTING_NOT_FOUND: 990306,
 
   // ---- gateway, invoke and deploy tooling: 990400-990499 ----
+  /** local gateway: no function folder by that name */
+  GATEWAY_UNKNOWN_FUNCTION: 990401,
+  /** local gateway / invoke: the function exists but its bundle was not built */
+  GATEWAY_NOT_BUILT: 990402,
+  /** local gateway: the request body is larger than the HTTP access service accepts */
+  GATEWAY_BODY_TOO_LARGE: 990403,
+  /** local gateway / invoke: the function threw or its module failed to load */
+  GATEWAY_FUNCTION_FAILED: 990404,
+  /** local gateway / invoke: the function ran past its timeout from cloudbaserc.json */
+  GATEWAY_FUNCTION_TIMEOUT: 990405,
 } as const;
 
 type Entry = [category: ErrorCategory, hint: string, options?: { retryable?: boolean; refusedUnexecuted?: boolean; httpStatus?: number }];
@@ -202,6 +212,11 @@ const TABLE: Readonly<Record<number, Entry>> = {
   [LOCAL.STATIC_HOSTING_NOT_FOUND]: ['platform', 'The environment has no static hosting: enable it (componenttcb/createstaticstore or the CloudBase console), then retry.'],
 
   // ---- gateway, invoke and deploy tooling (990400-990499) ----
+  [LOCAL.GATEWAY_UNKNOWN_FUNCTION]: ['input', 'No function by that name: call /<functionName> with one of the folders under functions/.', { httpStatus: 404 }],
+  [LOCAL.GATEWAY_NOT_BUILT]: ['local', 'The function is not built: run npm run build (npm start builds first).', { httpStatus: 503 }],
+  [LOCAL.GATEWAY_BODY_TOO_LARGE]: ['input', 'The HTTP access service accepts request bodies up to 6 MB; send less.', { httpStatus: 413 }],
+  [LOCAL.GATEWAY_FUNCTION_FAILED]: ['local', 'The function threw instead of answering (the platform reports this as a failed invocation); see its log lines.', { httpStatus: 502 }],
+  [LOCAL.GATEWAY_FUNCTION_TIMEOUT]: ['busy', 'The function ran past its timeout; raise timeout in cloudbaserc.json (TIMEOUT_SECONDS in scripts/cloudbaserc.ts) or retry.', { retryable: true, httpStatus: 504 }],
 };
 
 const UNKNOWN_WECHAT: CodeInfo = {

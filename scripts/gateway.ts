@@ -1,0 +1,180 @@
+/**
+ * A local stand-in for the TCB HTTP access service over the built bundles:
+ * `http://127.0.0.1:<port>/<functionName>` gives the function the event the real service gives
+ * (integrated request), with an SCF-like context, and turns its answer into the HTTP reply the
+ * real service sends. One warm instance per function (module code runs once).
+ *
+ * npm run gateway [-- --port 8788 --host 127.0.0.1]: the gateway alone, the functions reading their
+ * variables from this shell (WXOPEN_API_BASE decides whether they talk to WeChat or an emulator).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
+import { LOCAL } from '../shared/error-codes';
+import { redact } from '../shared/redact';
+import { LocalError, toWxOpenError, type WxOpenError } from '../shared/errors';
+import { functionNames } from './function-catalogue';
+import { BundleHost } from './local-runtime/bundle-host';
+import { toHttpAccessEvent } from './local-runtime/http-event';
+import { errorReply, sendReply, toHttpReply, type HttpReply } from './local-runtime/http-reply';
+import { listen, urlOf } from './local-runtime/listen';
+import { scfContext } from './local-runtime/scf-context';
+
+/** The HTTP access service refuses synchronous events above 6 MB. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+export const DEFAULT_GATEWAY_PORT = 8788;
+
+export interface GatewayOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Variables the functions see (set in process.env while the gateway runs, restored by close()). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** envId put in requestContext (default "local"). */
+  envId?: string;
+  /** Told about every request once answered. */
+  onRequest?: (entry: { method: string; path: string; status: number; ms: number; requestId: string }) => void;
+}
+
+export interface Gateway {
+  url: string;
+  host: string;
+  port: number;
+  /** The function folders the gateway serves (read when asked: new builds are picked up). */
+  functions(): string[];
+  close(): Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function failure(error: WxOpenError): HttpReply {
+  return errorReply(error.httpStatus, error.toAnswer());
+}
+
+/** Applies variables to process.env; returns how to put back what was there. */
+function applyEnv(env: Readonly<Record<string, string | undefined>>): () => void {
+  const saved = new Map<string, string | undefined>();
+  for (const [key, value] of Object.entries(env)) {
+    saved.set(key, process.env[key]);
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  return () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+/** Starts the gateway. Every folder under functions/ is served; nothing is listed by hand. */
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const host = options.host ?? '127.0.0.1';
+  const envId = options.envId ?? 'local';
+  const bundles = new BundleHost();
+  const restoreEnv = applyEnv(options.env ?? {});
+
+  async function answer(request: IncomingMessage, requestId: string): Promise<HttpReply> {
+    const url = new URL(request.url ?? '/', 'http://gateway.local');
+    const name = decodeURIComponent(url.pathname.split('/')[1] ?? '');
+    let body: Buffer;
+    try {
+      body = await readBody(request, MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        return failure(new LocalError(LOCAL.GATEWAY_BODY_TOO_LARGE, `request body larger than ${MAX_BODY_BYTES} bytes`));
+      }
+      throw error;
+    }
+    try {
+      bundles.load(name);
+      const event = toHttpAccessEvent(request, body, { requestId, envId });
+      const context = { ...scfContext(name, { namespace: envId }), request_id: requestId };
+      return toHttpReply(await bundles.invoke(name, event, context));
+    } catch (error) {
+      return failure(toWxOpenError(error));
+    }
+  }
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    answer(request, requestId)
+      .catch((error: unknown) => failure(toWxOpenError(error)))
+      .then((reply) => {
+        if (reply.status === 413) response.setHeader('connection', 'close');
+        sendReply(response, reply);
+        options.onRequest?.({ method: request.method ?? 'GET', path: redact(request.url ?? '/'), status: reply.status, ms: Date.now() - started, requestId });
+      })
+      .catch(() => response.destroy());
+  });
+
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0, host, 'gateway', '--port <n> (or GATEWAY_PORT=<n>)');
+  } catch (error) {
+    restoreEnv();
+    throw error;
+  }
+  let closed = false;
+  return {
+    url: urlOf(host, port),
+    host,
+    port,
+    functions: functionNames,
+    async close() {
+      if (closed) return;
+      closed = true;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      restoreEnv();
+    },
+  };
+}
+
+/** Reads a port option: a flag, else a variable, else the default. Throws with the option's name. */
+export function portOption(value: string | undefined, variable: string, fallback: number): number {
+  const text = value ?? process.env[variable];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${variable} / --port: "${text}" is not a port number (0-65535)`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } } });
+  const gateway = await startGateway({
+    port: portOption(values.port, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT),
+    host: values.host,
+    onRequest: (entry) => console.log(`${entry.method} ${entry.path} -> ${entry.status} (${entry.ms} ms)`),
+  });
+  console.log(`gateway listening on ${gateway.url}`);
+  console.log(`functions talk to ${process.env['WXOPEN_API_BASE'] ?? 'https://api.weixin.qq.com (WXOPEN_API_BASE unset)'}`);
+  for (const name of gateway.functions()) console.log(`  POST ${gateway.url}/${name}`);
+  const stop = (): void => {
+    gateway.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

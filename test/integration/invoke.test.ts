@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Emulator } from '../../scripts/emulator';
+import { ROOT } from '../../scripts/function-catalogue';
+import { invoke, isErrorAnswer, parseInvokeArgs } from '../../scripts/invoke';
+import { emulatorFor, ADMIN_OPENID } from '../support/emulator';
+import { restoreEnv, setEnv } from '../support/env';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await emulatorFor();
+});
+afterAll(async () => {
+  await emulator.close();
+  restoreEnv();
+});
+afterEach(() => setEnv({ WX_OPENID: undefined, WX_APPID: undefined, WX_CONTEXT_KEYS: undefined, TCB_SOURCE: undefined }));
+
+describe('npm run invoke', () => {
+  it('calls a bundle directly, as a Mini Program user, and over HTTP', async () => {
+    expect(await invoke(parseInvokeArgs(['getJumpQRCode', '{}']))).toMatchObject({ errcode: 0, list_size: 0 });
+
+    const admin = await invoke(parseInvokeArgs(['getJumpQRCode', '{}', '--as-openid', ADMIN_OPENID]));
+    expect(admin).toMatchObject({ errcode: 0 });
+    const stranger = await invoke(parseInvokeArgs(['getJumpQRCode', '{}', '--as-openid', 'o-stranger']));
+    expect(stranger).toMatchObject({ errcode: 990006 });
+    expect(isErrorAnswer(stranger)).toBe(true);
+
+    const http = (await invoke(parseInvokeArgs(['getJumpQRCode', '{}', '--http']))) as Record<string, unknown>;
+    expect(http).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(String(http['body']))).toMatchObject({ errcode: 0 });
+    expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(3);
+    // No key in this shell: no Authorization header, and the function refuses HTTP calls altogether.
+    setEnv({ WXOPEN_HTTP_KEY: undefined });
+    const refused = await invoke(parseInvokeArgs(['getJumpQRCode', '{}', '--http']));
+    expect(refused).toMatchObject({ statusCode: 403 });
+    expect(isErrorAnswer(refused)).toBe(true);
+  });
+
+  it('explains an unknown function, invalid JSON and conflicting options', () => {
+    expect(() => parseInvokeArgs(['noSuchFunction', '{}'])).toThrow(/no function named "noSuchFunction"; known: .*getJumpQRCode/);
+    expect(() => parseInvokeArgs(['getJumpQRCode', '{x'])).toThrow(/the input is not valid JSON/);
+    expect(() => parseInvokeArgs([])).toThrow(/a function name is required/);
+    expect(() => parseInvokeArgs(['getJumpQRCode', '{}', '--as-openid', 'o', '--http'])).toThrow(/pick one/);
+    expect(() => parseInvokeArgs(['getJumpQRCode', '{}', '--bogus'])).toThrow(/Unknown option '--bogus'/);
+  });
+
+  it('as a command: the answer alone on stdout, logs on stderr, exit 1 on an error answer and 2 on bad usage', () => {
+    const run = (args: string[]): ReturnType<typeof spawnSync> =>
+      spawnSync(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'invoke.ts'), ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 20000,
+        env: { PATH: process.env['PATH'], WXOPEN_LOG_LEVEL: 'info', WXOPEN_API_BASE: 'http://127.0.0.1:9' },
+      });
+    const bad = run(['addJumpQRCode', '{"prefix":"mailto:x"}']);
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(String(bad.stdout))).toMatchObject({ errcode: 990001, field: 'prefix' });
+    expect(String(bad.stderr)).toContain('"level":"warn"');
+    const unknown = run(['nope', '{}']);
+    expect(unknown.status).toBe(2);
+    expect(String(unknown.stderr)).toContain('no function named "nope"');
+    expect(String(unknown.stdout)).toBe('');
+  });
+});
