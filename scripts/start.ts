@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { buildFunctions } from './build';
 import { DEMO_ACCOUNTS, startEmulator, type Emulator } from './emulator';
 import { DEFAULT_GATEWAY_PORT, portOption, startGateway, type Gateway } from './gateway';
-import { qrRuleDemo } from './demo/qr-rule-demo';
+import { qrJumpDemo, type DemoTarget } from './demo/qr-jump-demo';
+import { DEMO_ENVS } from './emulator/cloud-envs';
+import { hostingDomainOf } from './emulator/static-sites';
 import { curlLine, runDemo } from './demo/run-demo';
 import { PortInUseError } from './local-runtime/listen';
 
@@ -82,14 +84,22 @@ async function main(): Promise<void> {
     const httpKey = process.env['WXOPEN_HTTP_KEY']?.trim() || randomBytes(18).toString('base64url');
     let env: Record<string, string>;
     let account: (typeof DEMO_ACCOUNTS)[number] | undefined;
+    let target: DemoTarget | undefined;
     if (mode === 'emulator') {
       emulator = await emulatorOn(emulatorPort, host);
       account = DEMO_ACCOUNTS.find((candidate) => candidate.type === 'miniprogram' && candidate.released);
       if (account === undefined) throw new Error('the emulator has no released Mini Program demo account');
+      const cloudEnv = DEMO_ENVS.find((candidate) => candidate.appid === account?.appid);
+      if (cloudEnv === undefined) throw new Error(`the emulator has no CloudBase environment for ${account.appid}`);
+      target = { env: cloudEnv.envId, prefix: `https://${hostingDomainOf(cloudEnv)}/qr/` };
+      // The static-hosting API takes a third-party platform's component token; the emulator issues
+      // one for the demo account, valid for 30 days so that a long-running demo keeps working.
+      const componentToken = emulator.tokens.issue(account.appid, 'component', 30 * 86400).value;
       env = {
         WXOPEN_API_BASE: emulator.url,
         WXOPEN_APPID: account.appid,
         WXOPEN_APPSECRET: account.secret,
+        WXOPEN_COMPONENT_ACCESS_TOKEN: componentToken,
         WXOPEN_HTTP_KEY: httpKey,
         WXOPEN_ADMIN_OPENIDS: process.env['WXOPEN_ADMIN_OPENIDS']?.trim() || DEMO_ADMIN_OPENID,
         // The demo prints its own lines; the functions' info lines come back with WXOPEN_LOG_LEVEL=info.
@@ -112,8 +122,8 @@ async function main(): Promise<void> {
     });
     console.log(`gateway   ${gateway.url}/<functionName>  (${gateway.functions().length} functions)`);
 
-    console.log(mode === 'emulator' ? '\ndemo: the QR-code jump rule lifecycle, over HTTP through the gateway' : '\ndemo (read-only against a real account):');
-    const outcome = await runDemo(qrRuleDemo(), { gatewayUrl: gateway.url, httpKey, allowWrites: mode === 'emulator', print: (line) => console.log(line) });
+    console.log(mode === 'emulator' ? '\ndemo: scan a link to open the Mini Program, set up over HTTP through the gateway' : '\ndemo (read-only against a real account):');
+    const outcome = await runDemo(qrJumpDemo(target), { gatewayUrl: gateway.url, httpKey, allowWrites: mode === 'emulator', print: (line) => console.log(line) });
     if (!outcome.ok) {
       if (mode === 'emulator') {
         console.error('the demo failed against the emulator: this is a bug, please report it');
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
     lines.push(`  gateway    ${gateway.url}/<functionName>   POST, JSON body, Authorization: Bearer <key>`);
     lines.push(`  functions  ${gateway.functions().join(', ')}`);
     if (emulator !== undefined) lines.push(`  emulator   ${emulator.url}   (what crossed the wire: ${emulator.url}/__emulator/calls)`);
+    if (emulator !== undefined && target !== undefined) lines.push(`  hosting    ${emulator.url}/__hosting/${target.env}/   (the emulated static hosting of ${target.env})`);
     lines.push(`  demo key   ${httpKey}`);
     lines.push('try it from another shell:');
     lines.push(`  ${curlLine(gateway.url, 'getJumpQRCode', httpKey, {})}`);

@@ -1,4 +1,4 @@
-import type { DemoStep } from './qr-rule-demo';
+import type { DemoStep } from './qr-jump-demo';
 
 export interface DemoOptions {
   gatewayUrl: string;

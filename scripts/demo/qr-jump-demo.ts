@@ -1,0 +1,61 @@
+/**
+ * The demo `npm start` runs once: set up "scan a link to open the Mini Program" end to end with the
+ * setupQRCodeJump chain (hosting domain, verification file served from the prefix's directory,
+ * rule added, published), framed by read-only steps. Each step is data (function, input, whether
+ * it writes, how to summarise its answer); the runner in run-demo.ts does the rest.
+ */
+export interface DemoStep {
+  title: string;
+  functionName: string;
+  input: Record<string, unknown>;
+  /** Changes the account's state: skipped (and only described) against a real WeChat account. */
+  writes: boolean;
+  /** One line about a successful answer. */
+  summary(answer: Record<string, unknown>): string;
+}
+
+export interface DemoTarget {
+  /** The CloudBase environment whose static hosting serves the verification file. */
+  env: string;
+  /** The rule prefix: a directory on that hosting's domain. */
+  prefix: string;
+}
+
+/** Used against a real account, where the chain is only described: replace with your own. */
+export const PLACEHOLDER_TARGET: DemoTarget = { env: 'your-env-id', prefix: 'https://your-env-id-1250000000.tcloudbaseapp.com/qr/' };
+
+function describeSteps(answer: Record<string, unknown>): string {
+  const steps = Array.isArray(answer['steps']) ? (answer['steps'] as Array<Record<string, unknown>>) : [];
+  return steps.map((step) => `${String(step['step'])} ${String(step['status'])}`).join(', ');
+}
+
+export function qrJumpDemo(target: DemoTarget = PLACEHOLDER_TARGET): DemoStep[] {
+  const { env, prefix } = target;
+  return [
+    {
+      title: 'download the domain-verification file',
+      functionName: 'downloadQRCodeText',
+      input: { prefix },
+      writes: false,
+      summary: (answer) => `${String(answer['file_name'])} (content ${String(answer['file_content'])}), to be served at ${String(answer['serve_at'])}`,
+    },
+    {
+      title: 'set up the rule end to end',
+      functionName: 'setupQRCodeJump',
+      input: { env, prefix, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, debug_url: [`${prefix}demo?id=1`], publish: true },
+      writes: true,
+      summary: (answer) => `${describeSteps(answer)}; verification file at ${String(answer['verification_url'])}; rule ${answer['state'] === 2 ? 'published' : 'unpublished'}`,
+    },
+    {
+      title: 'list the rules',
+      functionName: 'getJumpQRCode',
+      input: {},
+      writes: false,
+      summary: (answer) => {
+        const rules = Array.isArray(answer['rule_list']) ? (answer['rule_list'] as Array<Record<string, unknown>>) : [];
+        const listed = rules.map((rule) => `${String(rule['prefix'])} -> ${String(rule['path'])} (${rule['state'] === 2 ? 'published' : 'unpublished'})`);
+        return `${rules.length} rule(s)${listed.length > 0 ? `: ${listed.join('; ')}` : ''}, ${String(answer['qrcodejump_pub_quota'])} publishes left this month`;
+      },
+    },
+  ];
+}
