@@ -1,8 +1,8 @@
 import type { Emulator } from '../../scripts/emulator';
 import { cloudOf, fileIdOf, DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
 import { loadBundle } from '../support/bundles';
-import { emulatorFor, HTTP_KEY, MINI_PROGRAM, useAccount } from '../support/emulator';
-import { restoreEnv, setEnv } from '../support/env';
+import { useEmulator, HTTP_KEY, MINI_PROGRAM, useAccount } from '../support/emulator';
+import { setEnv } from '../support/env';
 import { httpBody, httpEvent } from '../support/events';
 
 const ENV = DEMO_ENVS[0]!;
@@ -11,12 +11,9 @@ const PATH = 'tcb/batchdownloadfile';
 
 let emulator: Emulator;
 
-beforeAll(async () => {
-  emulator = await emulatorFor();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
+const current = useEmulator();
+beforeAll(() => {
+  emulator = current();
 });
 beforeEach(() => {
   emulator.reset();

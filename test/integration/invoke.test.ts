@@ -3,16 +3,13 @@ import { join } from 'node:path';
 import type { Emulator } from '../../scripts/emulator';
 import { ROOT } from '../../scripts/function-catalogue';
 import { invoke, isErrorAnswer, parseInvokeArgs } from '../../scripts/invoke';
-import { emulatorFor, ADMIN_OPENID } from '../support/emulator';
-import { restoreEnv, setEnv } from '../support/env';
+import { useEmulator, ADMIN_OPENID } from '../support/emulator';
+import { setEnv } from '../support/env';
 
 let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await emulatorFor();
-});
-afterAll(async () => {
-  await emulator.close();
-  restoreEnv();
+const current = useEmulator();
+beforeAll(() => {
+  emulator = current();
 });
 afterEach(() => setEnv({ WX_OPENID: undefined, WX_APPID: undefined, WX_CONTEXT_KEYS: undefined, TCB_SOURCE: undefined }));
 
