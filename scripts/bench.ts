@@ -2,7 +2,7 @@
  * npm run bench: performance figures measured side by side in one run, printed as ratios.
  * 1. token fetches for 200 concurrent calls on a cold instance: single-flight cache vs none;
  * 2. market-code package decryption (50 000 codes): ours vs the usual decode-concat-split, each in
- *    a fresh process, time and peak extra memory (median of 3);
+ *    a fresh process, time and peak extra memory (median of 5);
  * 3. cold start: the time to load each function bundle in a fresh Node process (median of 5).
  */
 import { spawnSync } from 'node:child_process';
@@ -62,8 +62,8 @@ function decryptRun(mode: 'ours' | 'naive', file: string): { ms: number; peakExt
 
 function decryption(): void {
   const file = codePackageFile(50000);
-  const ours = [1, 2, 3].map(() => decryptRun('ours', file));
-  const naive = [1, 2, 3].map(() => decryptRun('naive', file));
+  const ours = [1, 2, 3, 4, 5].map(() => decryptRun('ours', file));
+  const naive = [1, 2, 3, 4, 5].map(() => decryptRun('naive', file));
   if (ours[0]?.codeCount !== 50000 || naive[0]?.codeCount !== 50000) throw new Error('decryption bench decoded the wrong number of codes');
   const oursMem = median(ours.map((run) => run.peakExtraMiB));
   const naiveMem = median(naive.map((run) => run.peakExtraMiB));

@@ -133,21 +133,22 @@ function shapeOf(line: string): string {
 }
 
 /**
- * One pass, one array: lines are pushed as found (no split-then-filter copy, and no regex match
- * objects — 50 000 of those would weigh more than the text).
+ * Trimmed non-blank lines (LF, CRLF or CR endings). The native split does the scanning; blank
+ * lines are then squeezed out in place, so there is one array, not a split copy and a filtered one.
  */
 function nonBlankLines(text: string, limit: number): string[] {
-  const lines: string[] = [];
-  let lineStart = 0;
-  for (let index = 0; index <= text.length && lines.length < limit; index += 1) {
-    const code = index < text.length ? text.charCodeAt(index) : LF;
-    if (code !== LF && code !== CR) continue;
-    const line = text.slice(lineStart, index).trim();
-    if (line !== '') lines.push(line);
-    lineStart = index + 1;
+  // A plain string split is the cheapest; CR endings (CRLF, or lone CR) need the regex.
+  const lines = text.includes('\r') ? text.split(LINE_BREAK) : text.split('\n');
+  let kept = 0;
+  for (let index = 0; index < lines.length && kept < limit; index += 1) {
+    const line = (lines[index] as string).trim();
+    if (line !== '') lines[kept++] = line;
   }
+  lines.length = kept;
   return lines;
 }
+
+const LINE_BREAK = /\r\n|\r|\n/;
 
 const UNEXPECTED_FORMAT_HINT = 'The key works, but the package is not in the expected form; keep the buffer and report its format.';
 
