@@ -85,13 +85,13 @@ describe('npm start', () => {
     const { DEMO_ACCOUNTS } = await import('../../scripts/emulator/accounts');
     const upstream = await startEmulator();
     const account = DEMO_ACCOUNTS[0]!;
-    const run = startScript(['--port', '0', '--skip-build'], { WXOPEN_API_BASE: upstream.url, WXOPEN_APPID: account.appid, WXOPEN_APPSECRET: account.secret, WXOPEN_HTTP_KEY: 'my-own-key-123456' });
+    const run = startScript(['--port', '0', '--skip-build'], { WXOPEN_API_BASE: upstream.url, WXOPEN_APPID: account.appid, WXOPEN_APPSECRET: account.secret, WXOPEN_HTTP_KEY: 'my-own-key-1234567890abcdef' });
     try {
       await run.waitFor(/^Ctrl-C stops\.$/m);
       const output = run.output();
       expect(output).toContain(`no emulator: the functions talk to ${upstream.url}`);
       expect(output).toMatch(/set up the rule end to end \(setupQRCodeJump\): skipped against a real account; it would POST \{"env"/);
-      expect(output).toContain('demo key   my-own-key-123456');
+      expect(output).toContain('demo key   my-own-key-1234567890abcdef');
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpadd')).toHaveLength(0);
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumppublish')).toHaveLength(0);
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(1);
