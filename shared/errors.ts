@@ -1,4 +1,5 @@
 import { describeCode, LOCAL, type ErrorCategory } from './error-codes';
+import { redact } from './redact';
 
 /** The shape every function answers with when something went wrong. */
 export interface ErrorAnswer {
@@ -62,8 +63,9 @@ export class WxOpenError extends Error {
   toAnswer(): ErrorAnswer {
     const answer: ErrorAnswer = {
       errcode: this.errcode,
-      errmsg: this.message,
-      hint: this.hint,
+      // Messages carry text from WeChat and from thrown errors: redacted once more on the way out.
+      errmsg: redact(this.message),
+      hint: redact(this.hint),
       category: this.category,
     };
     if (this.rid !== undefined) answer.rid = this.rid;
