@@ -1,4 +1,4 @@
-import { describeCode, LOCAL, type ErrorCategory } from './error-codes';
+import { describeCode, hintFor, LOCAL, type ErrorCategory } from './error-codes';
 import { redact } from './redact';
 
 /** The shape every function answers with when something went wrong. */
@@ -79,7 +79,7 @@ export class WeChatApiError extends WxOpenError {
   readonly api: string;
   constructor(api: string, errcode: number, errmsg: string) {
     const rid = /rid:\s*([0-9a-f-]+)/i.exec(errmsg)?.[1];
-    super(errcode, errmsg, rid === undefined ? {} : { rid });
+    super(errcode, errmsg, { hint: hintFor(errcode, api), ...(rid === undefined ? {} : { rid }) });
     this.name = 'WeChatApiError';
     this.api = api;
   }
