@@ -1,3 +1,5 @@
+import { LOCAL } from '../error-codes';
+import { LocalError } from '../errors';
 import type { WeChatClient } from '../wechat-client';
 
 /** A rule as qrcodejumpget lists it (service-account rules carry only prefix, path and state). */
@@ -35,6 +37,8 @@ export interface RuleToAdd {
 }
 
 const BASE = 'cgi-bin/wxopen';
+/** WeChat's verification files look like "UASjIrr8C9.txt"; anything but a plain name is refused. */
+const VERIFICATION_FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
 function pick<K extends string>(body: Record<string, unknown>, keys: readonly K[]): Record<K, unknown> {
   const out = {} as Record<K, unknown>;
@@ -47,7 +51,12 @@ export const qrcodeJump = {
   /** qrcodejumpdownload: the verification file to serve on the prefix's domain. Read-only. */
   async download(client: WeChatClient): Promise<VerificationFile> {
     const body = await client.call({ path: `${BASE}/qrcodejumpdownload`, body: {}, token: 'access', idempotent: true });
-    return pick(body, ['file_name', 'file_content']) as unknown as VerificationFile;
+    const { file_name: name, file_content: content } = body;
+    // The name becomes a path on a web server (setupQRCodeJump uploads it): only a plain file name.
+    if (typeof name !== 'string' || !VERIFICATION_FILE_NAME.test(name) || typeof content !== 'string' || content === '') {
+      throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, `${BASE}/qrcodejumpdownload: answer has no plain file_name and file_content`);
+    }
+    return { file_name: name, file_content: content };
   },
 
   /** qrcodejumpadd: adding is not idempotent (a repeat is 85071); editing to the same values is. */

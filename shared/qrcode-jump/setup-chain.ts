@@ -75,13 +75,14 @@ export async function setupQRCodeJump(client: WeChatClient, settings: { apiBase:
 
   const verificationUrl = verificationFileUrl(wanted.prefix, file.file_name) ?? '';
   await chain.run('upload', async () => {
+    const filename = hostingPathOf(wanted.prefix, file.file_name);
     const uploaded = await uploadStaticFile(client, settings, {
       env: wanted.env,
-      filename: hostingPathOf(wanted.prefix, file.file_name),
+      filename,
       bytes: new TextEncoder().encode(file.file_content),
       contentType: 'text/plain; charset=utf-8',
     });
-    return { value: uploaded, status: 'done', detail: `served at ${verificationUrl}` };
+    return { value: uploaded, status: 'done', detail: `uploaded to ${wanted.env}'s static hosting as ${filename}; WeChat will fetch ${verificationUrl}` };
   });
 
   let state = await chain.run('rule', async () => {

@@ -13,25 +13,22 @@ export type FilenameCheck = { ok: true; filename: string } | { ok: false; proble
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-function isDotDot(segment: string): boolean {
-  let decoded = segment;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    // not percent-encoded text: compare as written
-  }
-  return segment === '..' || decoded === '..';
-}
+const FORMAT_CHARACTER = /\p{Cf}/u;
+const PERCENT_ENCODED = /%[0-9a-f]{2}/i;
 
 /** Segments of a relative path with "." and empty ones dropped; a problem when it is not one. */
 function relativeSegments(raw: string): string[] | string {
   if (CONTROL.test(raw)) return 'must not contain control characters';
+  // Invisible characters (bidi controls, zero-width, BOM) make a name look like another one.
+  if (FORMAT_CHARACTER.test(raw)) return 'must not contain invisible formatting characters (bidi controls, zero-width characters, BOM)';
+  // The name is stored as written and served URL-decoded once: "%2e%2e" or "%252e" would be read
+  // differently by different layers, so no percent-encoded sequence is accepted.
+  if (PERCENT_ENCODED.test(raw)) return 'must not contain percent-encoded sequences such as %2e: give the characters themselves';
   if (raw.includes('\\')) return 'must use "/" between folders, not "\\"';
   if (raw.startsWith('/')) return 'must be relative to the site root (no leading "/"), e.g. assets/app.js';
   if (/^[a-z]:/i.test(raw)) return 'must be relative to the site root, not a drive path';
   const segments = raw.split('/');
-  if (segments.some(isDotDot)) return 'must not contain ".." segments';
+  if (segments.includes('..')) return 'must not contain ".." segments';
   if (Buffer.byteLength(raw, 'utf8') > MAX_FILENAME_BYTES) return `must be at most ${MAX_FILENAME_BYTES} bytes of UTF-8`;
   return segments.filter((segment) => segment !== '' && segment !== '.');
 }

@@ -3,6 +3,8 @@ import { Deadline } from '../../shared/deadline';
 import { callEnvironment, readWxContext } from '../../shared/handler/wx-context';
 import { identifyCaller } from '../../shared/handler/caller';
 import { authorize } from '../../shared/handler/authorize';
+import { qrcodeJump } from '../../shared/qrcode-jump/api';
+import type { WeChatClient } from '../../shared/wechat-client';
 import { parseJson, stringifyJson } from '../../shared/json';
 import { redact } from '../../shared/redact';
 import { linkMatchesPrefix, prefixProblem, verificationFileUrl } from '../../shared/qrcode-jump/prefix-rules';
@@ -113,5 +115,17 @@ describe('callers that must never pass for trusted ones', () => {
     expect(identifyCaller({}, { environ: 'WX_CONTEXT_KEYS=WX_OPENID;WX_OPENID=o-stranger' }, stale)).toMatchObject({ kind: 'miniprogram', openid: 'o-stranger' });
     // Without per-call variables in the context (local tools), process.env is all there is.
     expect(identifyCaller({}, {}, stale)).toMatchObject({ kind: 'miniprogram', openid: 'o-admin' });
+  });
+});
+
+describe('the verification file WeChat answers', () => {
+  const answering = (body: Record<string, unknown>) => ({ call: async () => body }) as unknown as WeChatClient;
+
+  it('is taken only with a plain file name, since it becomes a path on a web server', async () => {
+    await expect(qrcodeJump.download(answering({ file_name: 'UASjIrr8C9.txt', file_content: '7781805a' }))).resolves.toEqual({ file_name: 'UASjIrr8C9.txt', file_content: '7781805a' });
+    for (const file_name of ['../x.txt', 'a/b.txt', '.htaccess', undefined, 42]) {
+      await expect(qrcodeJump.download(answering({ file_name, file_content: 'x' }))).rejects.toMatchObject({ errcode: 990009 });
+    }
+    await expect(qrcodeJump.download(answering({ file_name: 'a.txt' }))).rejects.toMatchObject({ errcode: 990009 });
   });
 });

@@ -17,7 +17,7 @@ describe('static filenames', () => {
     expect(checkStaticPrefix('')).toEqual({ ok: true, filename: '' });
   });
   it('refuses what could escape the site or confuse a server', () => {
-    for (const bad of ['..', 'a/../b', 'a/%2E%2e/b', '/abs', '\\\\server\\share', 'a\\b', 'c:x', 'a\tb', 'a\u0085b', '.', './', 'dir/', 'é'.repeat(257)]) {
+    for (const bad of ['..', 'a/../b', 'a/%2E%2e/b', '%252e%252e/a', 'a%00b', 'a/%2fb', '\u202egnp.exe', '\ufeffindex.html', 'a\u200bb', '/abs', '\\\\server\\share', 'a\\b', 'c:x', 'a\tb', 'a\u0085b', '.', './', 'dir/', 'é'.repeat(257)]) {
       expect({ bad, ok: checkStaticFilename(bad).ok }).toEqual({ bad, ok: false });
     }
     expect(checkStaticPrefix('../')).toMatchObject({ ok: false });
