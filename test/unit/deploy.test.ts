@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deploy, deployOutcome, templateProblems, templatedVariables, type CommandResult } from '../../scripts/deploy';
@@ -58,6 +58,51 @@ describe('npm run deploy', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toContain('npm run deploy needs ENV_ID, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY');
     expect(run.stdout).toContain('TENCENTCLOUD_SECRETKEY: the SecretKey');
+  });
+
+  it('as a script, runs the CLI with a throwaway HOME for login and deploy, removed afterwards', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
+    const record = join(dir, 'spawns.txt');
+    writeFileSync(record, '');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: dir,
+      ...CREDENTIALS,
+      NODE_OPTIONS: `--require ${join(__dirname, '..', 'support', 'record-spawns.cjs')}`,
+      RECORD_SPAWNS_TO: record,
+      STUB_TCB_CLI: String(functionNames().length),
+    };
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'deploy.ts'), '--skip-build'], { cwd: ROOT, env, encoding: 'utf8', timeout: 20000 });
+    const spawned = readFileSync(record, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    expect({ status: run.status, stdout: run.stdout }).toMatchObject({ status: 0, stdout: expect.stringContaining(`deployed: ${functionNames().length} functions deployed`) });
+    const cli = [...spawned.matchAll(/^tcb (\S+) HOME=(\S+) exists=(\w+) XDG_CONFIG_HOME=(\S+)$/gm)].map((match) => ({ command: match[1], home: match[2], exists: match[3], xdg: match[4] }));
+    expect(cli.map((call) => call.command)).toEqual(['login', 'fn']);
+    const home = cli[0]!.home as string;
+    expect(home.startsWith(join(tmpdir(), 'wxopen-deploy-home-'))).toBe(true);
+    expect(home).not.toBe(dir); // not the user's HOME
+    expect(cli).toEqual([
+      { command: 'login', home, exists: 'true', xdg: join(home, '.config') },
+      { command: 'fn', home, exists: 'true', xdg: join(home, '.config') },
+    ]);
+    expect(existsSync(home)).toBe(false); // the stored login went with it
+    expect(run.stdout + run.stderr).not.toContain(SECRET_KEY);
+  });
+
+  it('removes the throwaway HOME when the CLI fails too', async () => {
+    const homes: string[] = [];
+    const code = await deploy({
+      env: CREDENTIALS,
+      build: async () => undefined,
+      print: () => undefined,
+      run: async (_args, env) => {
+        homes.push(env['HOME'] as string);
+        throw new Error('spawn failed');
+      },
+    }).catch(() => 'threw');
+    expect(code).toBe('threw');
+    expect(homes).toHaveLength(1);
+    expect(existsSync(homes[0] as string)).toBe(false);
   });
 
   it('logs in with the keys, deploys every function with --force --yes, and never prints the secret key', async () => {
