@@ -157,3 +157,13 @@ describe('npm start', () => {
     }
   }, 20000);
 });
+
+describe('the accounts the functions act as under npm start', () => {
+  it('puts every market-code function (every one built on shared/marketcode) with the service account, and only those', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { functionNames, FUNCTIONS_DIR } = await import('../../scripts/function-catalogue');
+    const { MARKET_CODE_FUNCTIONS } = await import('../../scripts/demo/acting-accounts');
+    const usesMarketCodes = functionNames().filter((name) => /shared\/marketcode\//.test(readFileSync(join(FUNCTIONS_DIR, name, 'index.ts'), 'utf8')));
+    expect([...MARKET_CODE_FUNCTIONS].sort()).toEqual(usesMarketCodes);
+  });
+});
