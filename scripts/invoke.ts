@@ -97,11 +97,14 @@ export function isErrorAnswer(answer: unknown): boolean {
   return typeof errcode === 'number' && errcode !== 0;
 }
 
+/** The per-call variables the last invocation exported, removed before the next one. */
+let exported: string[] = [];
+
 /** Runs one invocation in this process; resolves with the answer (an error answer for local failures). */
 export async function invoke(request: InvokeRequest, host: BundleHost = new BundleHost()): Promise<unknown> {
   const environ = request.asOpenId === undefined ? {} : miniProgramEnviron(request.asOpenId, request.appid ?? process.env['WXOPEN_APPID'] ?? 'wx0000000000000000');
   host.load(request.functionName);
-  exportEnviron(environ);
+  exported = exportEnviron(environ, exported);
   return host.invoke(request.functionName, eventFor(request), scfContext(request.functionName, { environ }));
 }
 

@@ -25,6 +25,8 @@ export interface Config {
 export const DEFAULT_API_BASE = 'https://api.weixin.qq.com';
 export const DEFAULT_CLOUDBASE_TOKEN_FILE = '/.tencentcloudbase/wx/cloudbase_access_token';
 const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+/** The bearer key is all that stands between the internet and the functions' HTTP paths. */
+export const MIN_HTTP_KEY_LENGTH = 24;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -70,7 +72,12 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (appId !== undefined && appSecret !== undefined) config.credentials = { appId, appSecret };
   const httpKey = read(env, 'WXOPEN_HTTP_KEY');
-  if (httpKey !== undefined) config.httpKey = httpKey;
+  if (httpKey !== undefined) {
+    if (httpKey.length < MIN_HTTP_KEY_LENGTH) {
+      throw configError('WXOPEN_HTTP_KEY', `must be at least ${MIN_HTTP_KEY_LENGTH} characters of random text (e.g. openssl rand -hex 16) so that it cannot be guessed`);
+    }
+    config.httpKey = httpKey;
+  }
   const componentAccessToken = read(env, 'WXOPEN_COMPONENT_ACCESS_TOKEN');
   if (componentAccessToken !== undefined) config.componentAccessToken = componentAccessToken;
   return config;

@@ -125,7 +125,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
   40002: ['input', 'Invalid grant_type.'],
   40013: ['auth', 'Invalid appid: check WXOPEN_APPID.'],
   40014: ['auth', 'Illegal access token: check that the token is for this account and of the right kind (access_token, authorizer_access_token or component_access_token).'],
-  40097: ['input', 'Invalid arguments. For QR-code jump rules: a published rule cannot be edited (is_edit=1) — delete it and add it again.'],
+  40097: ['input', 'Invalid arguments: WeChat refused a field value; errmsg usually says which (see API_HINTS for what each API checks).'],
   40101: ['input', 'A required parameter is missing.'],
   40125: ['auth', 'Invalid AppSecret: check WXOPEN_APPSECRET (reset it in the admin console if it leaked).'],
   40164: ['auth', 'The caller IP is not in the account\'s API IP whitelist. CloudBase functions have no fixed egress IP: enable the fixed egress IP and whitelist it, or use the cloudbase_access_token mode.'],
@@ -239,6 +239,36 @@ export function describeCode(errcode: number): CodeInfo {
     refusedUnexecuted: options?.refusedUnexecuted ?? false,
     httpStatus: options?.httpStatus ?? CATEGORY_STATUS[category],
   };
+}
+
+/**
+ * Hints that depend on the API as well as the code: the same 40097 means "a published rule cannot
+ * be edited" from qrcodejumpadd and "code_count broke the rule" from applycode.
+ */
+const API_HINTS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  'cgi-bin/wxopen/qrcodejumpadd': {
+    40097: 'A published rule cannot be edited (is_edit=1): delete it and add it again; editing also needs the rule to exist.',
+  },
+  'intp/marketcode/applycode': {
+    40097: 'code_count must be 10 000 to 20 000 000 in multiples of 10 000, and an isv_application_id already used with another code_count cannot be reused: keep the isv_application_id for retries of the same application only.',
+  },
+  'intp/marketcode/codeactive': {
+    40097: 'The range overlaps a range already activated with other fields: activate the same range again with the same fields, or a range that does not overlap.',
+  },
+  'intp/marketcode/applycodedownload': {
+    40097: 'code_start/code_end must be exactly one segment of the application\'s code_generate_list, and the application must be FINISH.',
+  },
+  'tcb/batchdownloadfile': {
+    40097: 'Each file needs a cloud:// fileid and a max_age in seconds; at most 50 files per call.',
+  },
+  'componenttcb/staticuploadfile': {
+    40097: 'The filename must be a path inside the site: no "..", no leading "/", no backslash or control characters.',
+  },
+};
+
+/** The hint for a code as returned by one API (its own hint where the meaning depends on the API). */
+export function hintFor(errcode: number, api?: string): string {
+  return (api === undefined ? undefined : API_HINTS[api]?.[errcode]) ?? describeCode(errcode).hint;
 }
 
 /** Every code in the table, for documentation and tests. */

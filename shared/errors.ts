@@ -1,4 +1,5 @@
-import { describeCode, LOCAL, type ErrorCategory } from './error-codes';
+import { describeCode, hintFor, LOCAL, type ErrorCategory } from './error-codes';
+import { redact } from './redact';
 
 /** The shape every function answers with when something went wrong. */
 export interface ErrorAnswer {
@@ -62,8 +63,9 @@ export class WxOpenError extends Error {
   toAnswer(): ErrorAnswer {
     const answer: ErrorAnswer = {
       errcode: this.errcode,
-      errmsg: this.message,
-      hint: this.hint,
+      // Messages carry text from WeChat and from thrown errors: redacted once more on the way out.
+      errmsg: redact(this.message),
+      hint: redact(this.hint),
       category: this.category,
     };
     if (this.rid !== undefined) answer.rid = this.rid;
@@ -77,7 +79,7 @@ export class WeChatApiError extends WxOpenError {
   readonly api: string;
   constructor(api: string, errcode: number, errmsg: string) {
     const rid = /rid:\s*([0-9a-f-]+)/i.exec(errmsg)?.[1];
-    super(errcode, errmsg, rid === undefined ? {} : { rid });
+    super(errcode, errmsg, { hint: hintFor(errcode, api), ...(rid === undefined ? {} : { rid }) });
     this.name = 'WeChatApiError';
     this.api = api;
   }

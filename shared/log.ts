@@ -13,7 +13,10 @@ export function log(level: LogLevel, message: string, fields: LogFields = {}): v
   const threshold = process.env['WXOPEN_LOG_LEVEL'] ?? 'info';
   if (threshold === 'silent') return;
   if (ORDER[level] < (ORDER[threshold as LogLevel] ?? ORDER.info)) return;
-  const line = redact(JSON.stringify({ level, message, ...fields }));
+  // Each value is redacted as it is (before JSON escaping could hide a pattern), then the line.
+  const clean: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) clean[key] = typeof value === 'string' ? redact(value) : value;
+  const line = redact(JSON.stringify({ level, message: redact(message), ...clean }));
   if (level === 'error' || level === 'warn') console.error(line);
   else console.log(line);
 }

@@ -5,6 +5,7 @@ import { LocalError, WeChatApiError } from './errors';
 import { requestJson } from './http/request-json';
 import { withRetry } from './http/retry';
 import { log } from './log';
+import { redactValues } from './redact';
 import { instanceTokenCache, type TokenCache } from './tokens/token-cache';
 import type { TokenKind, TokenProvider } from './tokens/token-provider';
 import { selectTokenProvider } from './tokens/select-provider';
@@ -61,28 +62,43 @@ export class WeChatClient {
         deadline,
         timeoutMs: config.requestTimeoutMs,
       });
-    return withRetry(
-      async () => {
-        const token = await this.cache.get(provider, deadline);
-        try {
-          return await send(token);
-        } catch (error) {
-          if (!(error instanceof WeChatApiError) || !TOKEN_ERROR_CODES.has(error.errcode)) throw error;
-          if (!provider.refreshable) {
-            throw new LocalError(LOCAL.TOKEN_REJECTED, `${call.path}: WeChat refused the configured token (${error.errcode}: ${error.message})`, {
-              cause: error,
-              ...(error.rid === undefined ? {} : { rid: error.rid }),
-            });
+    return this.hidingSecrets(provider, () =>
+      withRetry(
+        async () => {
+          const token = await this.cache.get(provider, deadline);
+          try {
+            return await send(token);
+          } catch (error) {
+            if (!(error instanceof WeChatApiError) || !TOKEN_ERROR_CODES.has(error.errcode)) throw error;
+            if (!provider.refreshable) {
+              throw new LocalError(LOCAL.TOKEN_REJECTED, `${call.path}: WeChat refused the configured token (${error.errcode}: ${error.message})`, {
+                cause: error,
+                ...(error.rid === undefined ? {} : { rid: error.rid }),
+              });
+            }
+            if (refreshed) throw error;
+            refreshed = true;
+            const dropped = this.cache.invalidate(provider.id, token);
+            log('warn', 'token refused; refreshing once', { api: call.path, errcode: error.errcode, dropped });
+            return await send(await this.cache.get(provider, deadline));
           }
-          if (refreshed) throw error;
-          refreshed = true;
-          const dropped = this.cache.invalidate(provider.id, token);
-          log('warn', 'token refused; refreshing once', { api: call.path, errcode: error.errcode, dropped });
-          return await send(await this.cache.get(provider, deadline));
-        }
-      },
-      { api: call.path, idempotent: call.idempotent, deadline },
+        },
+        { api: call.path, idempotent: call.idempotent, deadline },
+      ),
     );
+  }
+
+  /**
+   * WeChat sometimes echoes what it was sent: an error that quotes the app secret or a fixed
+   * token in hand has it replaced before the error travels on.
+   */
+  private async hidingSecrets<T>(provider: TokenProvider, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof Error && provider.secrets.length > 0) error.message = redactValues(error.message, provider.secrets);
+      throw error;
+    }
   }
 
   private providerFor(kind: TokenKind): TokenProvider {

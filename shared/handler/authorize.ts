@@ -21,6 +21,10 @@ export function authorize(caller: Caller, config: Config): void {
   switch (caller.kind) {
     case 'direct':
       return;
+    case 'enduser':
+      throw new LocalError(LOCAL.FORBIDDEN, `calls from ${caller.who} are refused`, {
+        hint: 'Only Mini Program users listed in WXOPEN_ADMIN_OPENIDS, HTTP callers with the key, and direct invocations (console, CLI, another function) may call.',
+      });
     case 'miniprogram':
       if (!config.adminOpenIds.has(caller.openid)) {
         throw new LocalError(LOCAL.FORBIDDEN, `caller ${caller.openid} is not in WXOPEN_ADMIN_OPENIDS`);

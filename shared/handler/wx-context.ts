@@ -5,6 +5,9 @@ export interface WxContext {
   OPENID?: string;
   APPID?: string;
   UNIONID?: string;
+  /** Cross-account (resource sharing) calls: the user of the other account. */
+  FROM_OPENID?: string;
+  FROM_APPID?: string;
   /** e.g. "wx_client", "wx_devtools", "wx_client,scf" */
   SOURCE?: string;
   ENV?: string;
@@ -12,31 +15,48 @@ export interface WxContext {
 
 /** Tokens the runtime lists among the context keys that are not identity. */
 const NOT_IDENTITY = new Set(['WX_API_TOKEN', 'WX_TRIGGER_API_TOKEN_V0', 'WX_CLOUDBASE_ACCESSTOKEN']);
+const IDENTITY_NAMES = new Set(['OPENID', 'APPID', 'UNIONID', 'FROM_OPENID', 'FROM_APPID']);
 
-/**
- * The per-call variables. The SCF bootstrap exports `context.environ` ("K=V;K=V", older runtime)
- * into process.env before each call; the newer runtime passes `context.environment` (a JSON string).
- * Both are read, context first, so the identity is that of this call and never a previous one's.
- */
-export function callEnvironment(context: unknown, env: Env = process.env): Env {
-  const merged: Record<string, string | undefined> = { ...env };
-  if (typeof context !== 'object' || context === null) return merged;
+/** Per-call variables that say who is calling: never to be taken from an earlier call. */
+function isPerCallKey(key: string): boolean {
+  return key.startsWith('WX_') || key.startsWith('TCB_');
+}
+
+function fromContext(context: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (typeof context !== 'object' || context === null) return values;
   const { environ, environment } = context as { environ?: unknown; environment?: unknown };
   if (typeof environ === 'string') {
     for (const pair of environ.split(';')) {
       const eq = pair.indexOf('=');
-      if (eq > 0) merged[pair.slice(0, eq)] = pair.slice(eq + 1);
+      if (eq > 0) values[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
   }
   if (typeof environment === 'string' && environment.trim().startsWith('{')) {
     try {
       const parsed = JSON.parse(environment) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string') merged[key] = value;
+      for (const [key, value] of Object.entries(parsed)) if (typeof value === 'string') values[key] = value;
     } catch {
-      // not JSON: ignore, process.env still holds what the bootstrap exported
+      // not JSON: the other sources still apply
     }
   }
-  return merged;
+  return values;
+}
+
+/**
+ * The per-call variables. The SCF bootstrap exports `context.environ` ("K=V;K=V", older runtime)
+ * into process.env before each call and never removes a key, so process.env may still hold the
+ * previous caller's WX_* / TCB_* values; the newer runtime passes `context.environment` (JSON).
+ * When the context carries per-call variables they are the whole truth about the caller, and
+ * process.env's WX_* / TCB_* values are ignored. Without them (local tools, older runtimes)
+ * process.env is all there is.
+ */
+export function callEnvironment(context: unknown, env: Env = process.env): Env {
+  const perCall = fromContext(context);
+  if (Object.keys(perCall).length === 0) return { ...env };
+  const merged: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(env)) if (!isPerCallKey(key)) merged[key] = value;
+  return { ...merged, ...perCall };
 }
 
 /**
@@ -52,7 +72,7 @@ export function readWxContext(env: Env): WxContext {
     const value = env[key];
     if (value === undefined || value === '') continue;
     const name = key.slice(3);
-    if (name === 'OPENID' || name === 'APPID' || name === 'UNIONID') context[name] = value;
+    if (IDENTITY_NAMES.has(name)) context[name as 'OPENID'] = value;
   }
   const source = env['TCB_SOURCE'];
   if (source !== undefined && source !== '') context.SOURCE = source;

@@ -66,9 +66,12 @@ export const applyCodeQueryInput = v.pipe(
     application_id: v.optional(applicationId),
     isv_application_id: v.optional(isvApplicationId),
   }),
-  v.check(
-    (query) => (query.application_id === undefined) !== (query.isv_application_id === undefined),
-    'give exactly one of application_id and isv_application_id',
+  v.forward(
+    v.check(
+      (query) => (query.application_id === undefined) !== (query.isv_application_id === undefined),
+      'give exactly one of application_id and isv_application_id',
+    ),
+    ['application_id'],
   ),
 );
 

@@ -33,15 +33,28 @@ const ordinaryRuleFields = {
   ),
 };
 
-function debugUrlsUnderPrefix(rule: { prefix: string; debug_url?: string[] | undefined }): boolean {
-  return (rule.debug_url ?? []).every((link) => linkMatchesPrefix(link, rule.prefix));
+type WithDebugUrls = { prefix: string; debug_url?: string[] | undefined };
+
+/** Names the first test link that does not fall under the prefix, as `debug_url[i]`. */
+function checkDebugUrls<T extends WithDebugUrls>({ dataset, addIssue }: v.RawCheckContext<T>): void {
+  if (!dataset.typed) return;
+  const rule = dataset.value;
+  const links = rule.debug_url ?? [];
+  const bad = links.findIndex((link) => !linkMatchesPrefix(link, rule.prefix));
+  if (bad < 0) return;
+  addIssue({
+    message: 'must fall under the prefix (same scheme, host and path; below it only when the prefix ends with "/")',
+    path: [
+      { type: 'object', origin: 'value', input: rule, key: 'debug_url', value: links },
+      { type: 'array', origin: 'value', input: links, key: bad, value: links[bad] },
+    ],
+  });
 }
-const DEBUG_URL_RULE = 'every test link must fall under the prefix (same scheme, host and path; below it only when the prefix ends with "/")';
 
 /** Rule of "scan an ordinary link QR code to open the Mini Program". */
 export const ordinaryRule = v.pipe(
   v.strictObject({ ...ordinaryRuleFields, is_edit: isEdit }),
-  v.forward(v.check((rule) => debugUrlsUnderPrefix(rule), DEBUG_URL_RULE), ['debug_url']),
+  v.rawCheck((context) => checkDebugUrls(context)),
 );
 
 /**
@@ -54,7 +67,7 @@ export const setupInput = v.pipe(
     env: envId,
     publish: v.optional(v.boolean('must be true or false'), false),
   }),
-  v.forward(v.check((rule) => debugUrlsUnderPrefix(rule), DEBUG_URL_RULE), ['debug_url']),
+  v.rawCheck((context) => checkDebugUrls(context)),
 );
 
 /** Rule of "scan a service-account QR code to open the Mini Program": the prefix is a weixin.qq.com/q/ link. */

@@ -37,6 +37,9 @@ export function selectTokenProvider(kind: TokenKind, config: Config, env: Env = 
   throw new LocalError(
     LOCAL.TOKEN_UNAVAILABLE,
     'WXOPEN_COMPONENT_ACCESS_TOKEN: no component token source: set it, or run inside the platform\'s CloudBase environment with the cloudbase_access_token',
-    { field: 'WXOPEN_COMPONENT_ACCESS_TOKEN' },
+    {
+      field: 'WXOPEN_COMPONENT_ACCESS_TOKEN',
+      hint: 'Static-hosting APIs take a third-party platform\'s component_access_token: set WXOPEN_COMPONENT_ACCESS_TOKEN (kept fresh by your platform\'s token service), or run in the platform\'s CloudBase environment, where the runtime provides the cloudbase_access_token.',
+    },
   );
 }

@@ -47,7 +47,7 @@ describe('applying for codes', () => {
     expect(marketCodeStateOf(emulator).applications.size).toBe(1);
 
     const conflicting = await call('applyCode', { code_count: 70000, isv_application_id: 'order-2026-001' });
-    expect(conflicting).toMatchObject({ errcode: 40097, category: 'input' });
+    expect(conflicting).toMatchObject({ errcode: 40097, category: 'input', hint: expect.stringContaining('isv_application_id') });
     expect(String(conflicting['errmsg'])).toMatch(/already used with code_count 60000/);
   });
 
@@ -258,7 +258,7 @@ describe('activation, lookup and scans', () => {
       ['codeActiveQuery', { code: 'TOO-LONG-CODE' }, 'code', /9-character code/],
       ['codeActiveQuery', { application_id: '1' }, 'code_index', /required/],
       ['ticketToCode', { openid: 'o-1' }, 'code_ticket', /required/],
-      ['applyCodeQuery', {}, 'input', /exactly one of application_id and isv_application_id/],
+      ['applyCodeQuery', {}, 'application_id', /exactly one of application_id and isv_application_id/],
     ].map(([name, input, field, rule]) => [input as Record<string, unknown>, name as string, field as string, rule as RegExp]);
     for (const [input, name, field, rule] of cases) {
       const answer = await call(name, input);

@@ -101,7 +101,7 @@ describe('invoked directly (console, CLI, another function)', () => {
     const cases: Array<[Record<string, unknown>, string, RegExp]> = [
       [{ ...RULE, prefix: 'mailto:a@b.com' }, 'prefix', /scheme must be http, https or ftp/],
       [{ ...RULE, open_version: 4 }, 'open_version', /1 \(develop\), 2 \(trial\) or 3 \(release\)/],
-      [{ ...RULE, debug_url: ['https://other.example.com/qr/x'] }, 'debug_url', /fall under the prefix/],
+      [{ ...RULE, debug_url: [`${PREFIX}ok`, 'https://other.example.com/qr/x'] }, 'debug_url[1]', /fall under the prefix/],
       [{ ...RULE, debug_url: Array.from({ length: 6 }, (_, i) => `${PREFIX}${i}`) }, 'debug_url', /at most 5/],
       [{ ...RULE, path: undefined }, 'path', /required/],
       [{ ...RULE, debug_urls: [] }, 'debug_urls', /not a field/],

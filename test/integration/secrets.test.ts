@@ -51,6 +51,20 @@ describe('secrets never reach a log line or an answer', () => {
     expectNoSecret([answer]);
   });
 
+  it('when WeChat echoes the app secret in its errmsg', async () => {
+    emulator.faults.add({ path: 'cgi-bin/stable_token', type: 'errcode', errcode: 45009, errmsg: `reach max api daily quota limit for ${MINI_PROGRAM.secret}` });
+    const answer = await loadBundle('getJumpQRCode')({});
+    expect(answer).toMatchObject({ errcode: 45009, category: 'quota' });
+    expect(String(answer['errmsg'])).toContain('reach max api daily quota limit for ***');
+    expectNoSecret([answer]);
+  });
+
+  it('when a message quotes JSON with a token inside', async () => {
+    const { log } = await import('../../shared/log');
+    log('warn', 'upstream said {"token":"SECRET-VALUE-123456","access_token":"AT_abcdefghijklmnopqrstuvwx"}', { detail: 'access_token=AT_abcdefghijklmnopqrstuvwx' });
+    expect(printed.join('\n')).not.toMatch(/SECRET-VALUE-123456|AT_abcdefghijklmnopqrstuvwx/);
+  });
+
   it('when the app secret is wrong', async () => {
     setEnv({ WXOPEN_APPSECRET: 'a-wrong-but-secret-value' });
     const answer = await loadBundle('getJumpQRCode')({});

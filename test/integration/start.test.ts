@@ -119,19 +119,19 @@ describe('npm start', () => {
     const { DEMO_ACCOUNTS } = await import('../../scripts/emulator/accounts');
     const upstream = await startEmulator();
     const account = DEMO_ACCOUNTS[0]!;
-    const run = startScript(['--port', '0', '--skip-build'], { WXOPEN_API_BASE: upstream.url, WXOPEN_APPID: account.appid, WXOPEN_APPSECRET: account.secret, WXOPEN_HTTP_KEY: 'my-own-key-123456' });
+    const run = startScript(['--port', '0', '--skip-build'], { WXOPEN_API_BASE: upstream.url, WXOPEN_APPID: account.appid, WXOPEN_APPSECRET: account.secret, WXOPEN_HTTP_KEY: 'my-own-key-1234567890abcdef' });
     try {
       await run.waitFor(/^Ctrl-C stops\.$/m);
       const output = run.output();
       expect(output).toContain(`no emulator: the functions talk to ${upstream.url}`);
       expect(output).toMatch(/set up the rule end to end \(setupQRCodeJump\): skipped against a real account; it would POST \{"env"/);
       // the user's own key is never printed; the curl line leaves it to the shell
-      expect(output).not.toContain('my-own-key-123456');
+      expect(output).not.toContain('my-own-key-1234567890abcdef');
       expect(output).not.toContain('demo key');
       expect(output).toContain('key        the one in WXOPEN_HTTP_KEY (from your environment; not printed)');
       const curl = /^ {2}(curl .*)$/m.exec(output)?.[1] ?? '';
       expect(curl).toContain('-H "Authorization: Bearer $WXOPEN_HTTP_KEY"');
-      expect(JSON.parse(await shell(curl, { WXOPEN_HTTP_KEY: 'my-own-key-123456' }))).toMatchObject({ errcode: 0, list_size: 0 });
+      expect(JSON.parse(await shell(curl, { WXOPEN_HTTP_KEY: 'my-own-key-1234567890abcdef' }))).toMatchObject({ errcode: 0, list_size: 0 });
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpadd')).toHaveLength(0);
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumppublish')).toHaveLength(0);
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(2); // the demo's, the curl line's

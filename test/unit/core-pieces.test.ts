@@ -2,6 +2,7 @@ import { loadConfig } from '../../shared/config';
 import { Deadline } from '../../shared/deadline';
 import { callEnvironment, readWxContext } from '../../shared/handler/wx-context';
 import { identifyCaller } from '../../shared/handler/caller';
+import { authorize } from '../../shared/handler/authorize';
 import { parseJson, stringifyJson } from '../../shared/json';
 import { redact } from '../../shared/redact';
 import { linkMatchesPrefix, prefixProblem, verificationFileUrl } from '../../shared/qrcode-jump/prefix-rules';
@@ -34,6 +35,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ WXOPEN_APPID: 'wx1' })).toThrow('WXOPEN_APPSECRET: must be set');
     expect(() => loadConfig({ WXOPEN_API_BASE: 'api.weixin.qq.com' })).toThrow('WXOPEN_API_BASE');
     expect(() => loadConfig({ WXOPEN_REQUEST_TIMEOUT_MS: '5s' })).toThrow('WXOPEN_REQUEST_TIMEOUT_MS');
+    expect(() => loadConfig({ WXOPEN_HTTP_KEY: 'short-key' })).toThrow('WXOPEN_HTTP_KEY: must be at least 24 characters');
   });
 });
 
@@ -56,7 +58,7 @@ describe('caller identity', () => {
   });
   it('never takes identity from the event', () => {
     expect(identifyCaller({ userInfo: { openId: 'forged' } }, {}, {})).toEqual({ kind: 'direct', source: 'direct' });
-    expect(identifyCaller({ httpMethod: 'POST', headers: {} }, {}, { WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'o' }).kind).toBe('http');
+    expect(identifyCaller({ httpMethod: 'POST', headers: {} }, {}, {}).kind).toBe('http');
   });
 });
 
@@ -79,5 +81,37 @@ describe('QR-code jump prefix rules', () => {
     expect(verificationFileUrl('https://rms.meituan.com/crm/me/315227/x', 'zm.txt')).toBe('https://rms.meituan.com/crm/me/315227/zm.txt');
     expect(verificationFileUrl('https://a.com/qrcodejump', 'f.txt')).toBe('https://a.com/f.txt');
     expect(verificationFileUrl('https://a.com', 'f.txt')).toBe('https://a.com/f.txt');
+  });
+});
+
+describe('callers that must never pass for trusted ones', () => {
+  const authorizeFor = (caller: ReturnType<typeof identifyCaller>) => () => authorize(caller, loadConfig({ WXOPEN_ADMIN_OPENIDS: 'o-admin', WXOPEN_HTTP_KEY: 'k'.repeat(32) }));
+
+  it.each([
+    ['an anonymous Web SDK user', { TCB_ISANONYMOUS_USER: 'true', TCB_UUID: 'u1', TCB_SOURCE: 'web' }, /anonymous/],
+    ['a signed-in Web SDK user', { TCB_UUID: 'u1' }, /Web SDK/],
+    ['a custom-login user', { TCB_CUSTOM_USER_ID: 'c1' }, /custom-login/],
+    ['a cross-account Mini Program user', { WX_CONTEXT_KEYS: 'WX_FROM_OPENID,WX_FROM_APPID', WX_FROM_OPENID: 'o-other', WX_FROM_APPID: 'wx2' }, /another account/],
+    ['a client call without an OPENID', { TCB_SOURCE: 'wx_client' }, /client call/],
+  ])('refuses %s', (_name, perCall, message) => {
+    const caller = identifyCaller({}, { environment: JSON.stringify(perCall) }, {});
+    expect(caller.kind).toBe('enduser');
+    expect(authorizeFor(caller)).toThrow(message);
+  });
+
+  it('keeps a Mini Program user who sends an HTTP-shaped event a Mini Program user', () => {
+    const caller = identifyCaller({ httpMethod: 'POST', headers: { authorization: `Bearer ${'k'.repeat(32)}` } }, { environ: 'WX_CONTEXT_KEYS=WX_OPENID;WX_OPENID=o-stranger' }, {});
+    expect(caller).toMatchObject({ kind: 'miniprogram', openid: 'o-stranger' });
+    expect(authorizeFor(caller)).toThrow(/not in WXOPEN_ADMIN_OPENIDS/);
+  });
+
+  it('never takes a caller identity left in process.env by an earlier call', () => {
+    const stale = { WX_CONTEXT_KEYS: 'WX_OPENID', WX_OPENID: 'o-admin', TCB_SOURCE: 'wx_client' };
+    // This call's own variables say: a console invocation (no WeChat identity).
+    expect(identifyCaller({}, { environ: 'TCB_SOURCE=scf;SCF_NAMESPACE=env-1' }, stale)).toEqual({ kind: 'direct', source: 'scf' });
+    // This call's own variables say: another Mini Program user.
+    expect(identifyCaller({}, { environ: 'WX_CONTEXT_KEYS=WX_OPENID;WX_OPENID=o-stranger' }, stale)).toMatchObject({ kind: 'miniprogram', openid: 'o-stranger' });
+    // Without per-call variables in the context (local tools), process.env is all there is.
+    expect(identifyCaller({}, {}, stale)).toMatchObject({ kind: 'miniprogram', openid: 'o-admin' });
   });
 });

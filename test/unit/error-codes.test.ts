@@ -46,6 +46,12 @@ describe('the error-code table', () => {
     expect(describeCode(123456)).toMatchObject({ category: 'platform', retryable: false });
   });
 
+  it('gives a hint that fits the API when the same code means different things', () => {
+    expect(new WeChatApiError('cgi-bin/wxopen/qrcodejumpadd', 40097, 'invalid args').hint).toMatch(/published rule cannot be edited/);
+    expect(new WeChatApiError('intp/marketcode/applycode', 40097, 'invalid args').hint).toMatch(/code_count/);
+    expect(new WeChatApiError('cgi-bin/wxopen/qrcodejumpget', 40097, 'invalid args').hint).toMatch(/refused a field value/);
+  });
+
   it('keeps WeChat\'s errmsg and pulls out its rid', () => {
     const error = new WeChatApiError('cgi-bin/wxopen/qrcodejumpadd', 85071, 'prefix added repeated rid: 65f1a2b3-1c2d3e4f-5a6b7c8d');
     expect(error.toAnswer()).toEqual({
