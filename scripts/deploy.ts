@@ -8,9 +8,21 @@
  * (`tcb login --apiKeyId --apiKey`), then runs `tcb fn deploy --all --force --yes -e $ENV_ID`.
  * The CLI exits 0 even when a deployment failed: its output is checked instead.
  * The secret key is never printed (every CLI line is redacted before it is shown).
+ *
+ * The CLI keeps its login in ~/.config/.cloudbase/. It runs here with HOME (and XDG_CONFIG_HOME)
+ * pointing at a fresh temporary directory, removed when the deployment ends however it ends, so
+ * the key is never stored on disk past this run. The CLI offers no other non-interactive login
+ * than `--apiKey <key>` on its command line: while `tcb login` runs (about a second), the key is
+ * visible in the process list to other users of the same machine. Deploy from a machine you do
+ * not share (e.g. CI), with a sub-user key limited to the environment.
+ *
+ * npm run deploy [-- --skip-build]
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { redactValues } from '../shared/redact';
 import { buildFunctions } from './build';
 import { CLOUDBASERC, functionNames, ROOT } from './function-catalogue';
@@ -131,6 +143,25 @@ export async function deploy(options: DeployOptions): Promise<number> {
   print('building the functions ...');
   await (options.build ?? (() => buildFunctions()))();
 
+  // The CLI writes its login under HOME: a throwaway one, removed whatever happens.
+  const home = mkdtempSync(join(tmpdir(), 'wxopen-deploy-home-'));
+  try {
+    return await loginAndDeploy({ ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, { run, print, show, secretId, secretKey, envId });
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+interface CliSession {
+  run: RunCli;
+  print: (line: string) => void;
+  show: (output: string) => void;
+  secretId: string;
+  secretKey: string;
+  envId: string;
+}
+
+async function loginAndDeploy(env: Env, { run, print, show, secretId, secretKey, envId }: CliSession): Promise<number> {
   print(`logging in to Tencent Cloud with SecretId ${secretId.slice(0, 6)}... (tcb login --apiKeyId --apiKey)`);
   const login = await run(['login', '--apiKeyId', secretId, '--apiKey', secretKey], env);
   show(login.output);
@@ -154,7 +185,8 @@ export async function deploy(options: DeployOptions): Promise<number> {
 }
 
 if (require.main === module) {
-  deploy({ env: process.env }).then(
+  const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean', default: false } } });
+  deploy({ env: process.env, ...(values['skip-build'] === true ? { build: async () => undefined } : {}) }).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(redactValues(error instanceof Error ? error.message : String(error), [process.env['TENCENTCLOUD_SECRETKEY']]));

@@ -19,6 +19,7 @@ import { toHttpAccessEvent } from './local-runtime/http-event';
 import { errorReply, sendReply, toHttpReply, type HttpReply } from './local-runtime/http-reply';
 import { listen, urlOf } from './local-runtime/listen';
 import { scfContext } from './local-runtime/scf-context';
+import { installScopedEnv, runWithEnv, type EnvOverrides } from './local-runtime/scoped-env';
 
 /** The HTTP access service refuses synchronous events above 6 MB. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -30,6 +31,11 @@ export interface GatewayOptions {
   host?: string;
   /** Variables the functions see (set in process.env while the gateway runs, restored by close()). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Variables one function sees on top of `env`, as if each function had its own envVariables
+   * (undefined: unset for it). Asked per call; calls running at the same time each see their own.
+   */
+  functionEnv?: (functionName: string) => EnvOverrides | undefined;
   /** envId put in requestContext (default "local"). */
   envId?: string;
   /** Told about every request once answered. */
@@ -65,6 +71,16 @@ function failure(error: WxOpenError): HttpReply {
   return errorReply(error.httpStatus, error.toAnswer());
 }
 
+/** The function a path names: its first segment, percent-decoded (left as is when malformed: no function has that name, 404). */
+function functionNameOf(pathname: string): string {
+  const segment = pathname.split('/')[1] ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Applies variables to process.env; returns how to put back what was there. */
 function applyEnv(env: Readonly<Record<string, string | undefined>>): () => void {
   const saved = new Map<string, string | undefined>();
@@ -86,11 +102,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const host = options.host ?? '127.0.0.1';
   const envId = options.envId ?? 'local';
   const bundles = new BundleHost();
-  const restoreEnv = applyEnv(options.env ?? {});
+  const restoreProcessEnv = applyEnv(options.env ?? {});
+  const releaseScopedEnv = options.functionEnv === undefined ? () => undefined : installScopedEnv();
+  const restoreEnv = (): void => {
+    releaseScopedEnv();
+    restoreProcessEnv();
+  };
 
   async function answer(request: IncomingMessage, requestId: string): Promise<HttpReply> {
     const url = new URL(request.url ?? '/', 'http://gateway.local');
-    const name = decodeURIComponent(url.pathname.split('/')[1] ?? '');
+    const name = functionNameOf(url.pathname);
     let body: Buffer;
     try {
       body = await readBody(request, MAX_BODY_BYTES);
@@ -101,10 +122,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       throw error;
     }
     try {
-      bundles.load(name);
       const event = toHttpAccessEvent(request, body, { requestId, envId });
-      const context = { ...scfContext(name, { namespace: envId }), request_id: requestId };
-      return toHttpReply(await bundles.invoke(name, event, context));
+      const overrides = options.functionEnv?.(name);
+      const call = async (): Promise<unknown> => {
+        bundles.load(name);
+        const context = { ...scfContext(name, { namespace: envId }), request_id: requestId };
+        return bundles.invoke(name, event, context);
+      };
+      return toHttpReply(await (overrides === undefined ? call() : runWithEnv(overrides, call)));
     } catch (error) {
       return failure(toWxOpenError(error));
     }

@@ -7,7 +7,8 @@
  * - `--as-openid` as a Mini Program user's wx.cloud.callFunction: the per-call variables
  *   WX_CONTEXT_KEYS, WX_OPENID, WX_APPID and TCB_SOURCE are set as the platform sets them;
  * - `--http` as the HTTP access service: the JSON becomes a POST body with
- *   "Authorization: Bearer $WXOPEN_HTTP_KEY" (no header when the variable is unset).
+ *   "Authorization: Bearer $WXOPEN_HTTP_KEY" (no header when the variable is unset), and what is
+ *   printed is the integrated response {statusCode, headers, body, isBase64Encoded}, body a JSON string.
  * The functions read their configuration (WXOPEN_*) from this shell's environment.
  * Exit status: 0 success, 1 error answer, 2 the call could not be made (usage, unknown function,
  * invalid JSON, missing build).

@@ -13,12 +13,13 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from './build';
-import { DEMO_ACCOUNTS, startEmulator, type Emulator } from './emulator';
+import { startEmulator, type Emulator } from './emulator';
+import { actingGroups, groupOf, type ActingGroup } from './demo/acting-accounts';
+import { functionNames } from './function-catalogue';
 import { DEFAULT_GATEWAY_PORT, portOption, startGateway, type Gateway } from './gateway';
 import { qrJumpDemo, type DemoTarget } from './demo/qr-jump-demo';
-import { DEMO_ENVS } from './emulator/cloud-envs';
 import { hostingDomainOf } from './emulator/static-sites';
-import { curlLine, runDemo } from './demo/run-demo';
+import { curlLine, invokeLine, runDemo } from './demo/run-demo';
 import { PortInUseError } from './local-runtime/listen';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
@@ -81,31 +82,25 @@ async function main(): Promise<void> {
       console.log('building the functions ...');
       await buildFunctions();
     }
-    const httpKey = process.env['WXOPEN_HTTP_KEY']?.trim() || randomBytes(18).toString('base64url');
+    // A key of the user's own (from the environment) is never printed; one made up here is.
+    const ownKey = process.env['WXOPEN_HTTP_KEY']?.trim() || undefined;
+    const httpKey = ownKey ?? randomBytes(18).toString('base64url');
     let env: Record<string, string>;
-    let account: (typeof DEMO_ACCOUNTS)[number] | undefined;
+    let groups: ActingGroup[] = [];
     let target: DemoTarget | undefined;
     if (mode === 'emulator') {
       emulator = await emulatorOn(emulatorPort, host);
-      account = DEMO_ACCOUNTS.find((candidate) => candidate.type === 'miniprogram' && candidate.released);
-      if (account === undefined) throw new Error('the emulator has no released Mini Program demo account');
-      const cloudEnv = DEMO_ENVS.find((candidate) => candidate.appid === account?.appid);
-      if (cloudEnv === undefined) throw new Error(`the emulator has no CloudBase environment for ${account.appid}`);
-      target = { env: cloudEnv.envId, prefix: `https://${hostingDomainOf(cloudEnv)}/qr/` };
-      // The static-hosting API takes a third-party platform's component token; the emulator issues
-      // one for the demo account, valid for 30 days so that a long-running demo keeps working.
-      const componentToken = emulator.tokens.issue(account.appid, 'component', 30 * 86400).value;
+      groups = actingGroups(emulator, functionNames());
+      const [miniProgram] = groups as [ActingGroup];
+      target = { env: miniProgram.cloudEnv.envId, prefix: `https://${hostingDomainOf(miniProgram.cloudEnv)}/qr/` };
       env = {
         WXOPEN_API_BASE: emulator.url,
-        WXOPEN_APPID: account.appid,
-        WXOPEN_APPSECRET: account.secret,
-        WXOPEN_COMPONENT_ACCESS_TOKEN: componentToken,
         WXOPEN_HTTP_KEY: httpKey,
         WXOPEN_ADMIN_OPENIDS: process.env['WXOPEN_ADMIN_OPENIDS']?.trim() || DEMO_ADMIN_OPENID,
         // The demo prints its own lines; the functions' info lines come back with WXOPEN_LOG_LEVEL=info.
         WXOPEN_LOG_LEVEL: process.env['WXOPEN_LOG_LEVEL']?.trim() || 'warn',
       };
-      console.log(`emulator  ${emulator.url}  (demo Mini Program ${account.appid})`);
+      console.log(`emulator  ${emulator.url}  (demo accounts: ${groups.map((group) => `${group.account.appid} for ${group.title}`).join('; ')})`);
     } else {
       env = { WXOPEN_HTTP_KEY: httpKey };
       const base = process.env['WXOPEN_API_BASE']?.trim() || 'https://api.weixin.qq.com';
@@ -116,6 +111,8 @@ async function main(): Promise<void> {
       port: gatewayPort,
       host,
       env,
+      // Each function acts as its group's account, as if each had its own envVariables.
+      ...(groups.length > 0 ? { functionEnv: (name: string) => groupOf(groups, name)?.env } : {}),
       onRequest: (entry) => {
         if (ready) console.log(`${entry.method} ${entry.path} -> ${entry.status} (${entry.ms} ms)`);
       },
@@ -139,15 +136,20 @@ async function main(): Promise<void> {
     lines.push(`  functions  ${gateway.functions().join(', ')}`);
     if (emulator !== undefined) lines.push(`  emulator   ${emulator.url}   (what crossed the wire: ${emulator.url}/__emulator/calls)`);
     if (emulator !== undefined && target !== undefined) lines.push(`  hosting    ${emulator.url}/__hosting/${target.env}/   (the emulated static hosting of ${target.env})`);
-    lines.push(`  demo key   ${httpKey}`);
+    lines.push(ownKey === undefined ? `  demo key   ${httpKey}` : '  key        the one in WXOPEN_HTTP_KEY (from your environment; not printed)');
+    if (groups.length > 0) {
+      lines.push('  accounts   (emulator demo accounts; each function acts as one)');
+      for (const group of groups) lines.push(`    ${group.account.appid} ${group.account.type}, env ${group.cloudEnv.envId}: ${group.functions.join(', ')}`);
+    }
     lines.push('try it from another shell:');
-    lines.push(`  ${curlLine(gateway.url, 'getJumpQRCode', httpKey, {})}`);
-    if (account !== undefined) {
-      const admin = (env['WXOPEN_ADMIN_OPENIDS'] ?? DEMO_ADMIN_OPENID).split(',')[0]?.trim() ?? DEMO_ADMIN_OPENID;
-      lines.push(
-        `  WXOPEN_API_BASE=${env['WXOPEN_API_BASE']} WXOPEN_APPID=${account.appid} WXOPEN_APPSECRET=${account.secret} ` +
-          `WXOPEN_ADMIN_OPENIDS=${env['WXOPEN_ADMIN_OPENIDS']} npm run invoke -- getJumpQRCode '{}' --as-openid ${admin}`,
-      );
+    lines.push(`  ${curlLine(gateway.url, 'getJumpQRCode', ownKey === undefined ? httpKey : { variable: 'WXOPEN_HTTP_KEY' }, {})}`);
+    if (groups.length > 0) {
+      lines.push('or call a bundle directly (npm run invoke reads its variables from the shell: these lines set them):');
+      const admin = (env['WXOPEN_ADMIN_OPENIDS'] ?? DEMO_ADMIN_OPENID).split(',')[0]?.trim() || DEMO_ADMIN_OPENID;
+      const common = { WXOPEN_API_BASE: env['WXOPEN_API_BASE'] as string, WXOPEN_ADMIN_OPENIDS: env['WXOPEN_ADMIN_OPENIDS'] as string };
+      const [miniProgram, marketCodes] = groups as [ActingGroup, ActingGroup];
+      lines.push(`  ${invokeLine({ ...common, ...miniProgram.env }, 'getStaticHostingDomain', { env: miniProgram.cloudEnv.envId }, admin)}`);
+      lines.push(`  ${invokeLine({ ...common, ...marketCodes.env }, 'applyCode', { code_count: 10000, isv_application_id: 'try-1' }, admin)}`);
     }
     lines.push('Ctrl-C stops.');
     console.log(lines.join('\n'));

@@ -12,6 +12,8 @@ export interface DemoStep {
   writes: boolean;
   /** One line about a successful answer. */
   summary(answer: Record<string, unknown>): string;
+  /** Further lines about it, each printed indented on its own line (e.g. a chain's steps). */
+  details?(answer: Record<string, unknown>): string[];
 }
 
 export interface DemoTarget {
@@ -24,9 +26,10 @@ export interface DemoTarget {
 /** Used against a real account, where the chain is only described: replace with your own. */
 export const PLACEHOLDER_TARGET: DemoTarget = { env: 'your-env-id', prefix: 'https://your-env-id-1250000000.tcloudbaseapp.com/qr/' };
 
-function describeSteps(answer: Record<string, unknown>): string {
+/** A chain's steps as its answer lists them (the call has returned: this is a record, not live progress). */
+function chainSteps(answer: Record<string, unknown>): string[] {
   const steps = Array.isArray(answer['steps']) ? (answer['steps'] as Array<Record<string, unknown>>) : [];
-  return steps.map((step) => `${String(step['step'])} ${String(step['status'])}`).join(', ');
+  return steps.map((step) => `${String(step['step'])} ${String(step['status'])}: ${String(step['detail'])}`);
 }
 
 export function qrJumpDemo(target: DemoTarget = PLACEHOLDER_TARGET): DemoStep[] {
@@ -44,7 +47,8 @@ export function qrJumpDemo(target: DemoTarget = PLACEHOLDER_TARGET): DemoStep[] 
       functionName: 'setupQRCodeJump',
       input: { env, prefix, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, debug_url: [`${prefix}demo?id=1`], publish: true },
       writes: true,
-      summary: (answer) => `${describeSteps(answer)}; verification file at ${String(answer['verification_url'])}; rule ${answer['state'] === 2 ? 'published' : 'unpublished'}`,
+      summary: (answer) => `verification file at ${String(answer['verification_url'])}; rule ${answer['state'] === 2 ? 'published' : 'unpublished'}; the chain's steps:`,
+      details: chainSteps,
     },
     {
       title: 'list the rules',

@@ -6,7 +6,17 @@ export interface DemoOptions {
   /** False against a real account: writing steps are described, not run. */
   allowWrites: boolean;
   print: (line: string) => void;
+  /** Pause between two steps that call the gateway (default STEP_PAUSE_MS). */
+  pauseMs?: number;
 }
+
+/**
+ * WeChat allows 5 calls per second to the qrcodejump API (more answer 44990, which the functions
+ * retry after a back-off, printing a warning). One demo step makes up to 4 such calls
+ * (setupQRCodeJump: download, get, add, publish), so a pause of just over a second between steps
+ * keeps the demo inside the limit, against WeChat as against the emulator, which enforces it too.
+ */
+export const STEP_PAUSE_MS = 1100;
 
 export interface DemoOutcome {
   ok: boolean;
@@ -14,11 +24,26 @@ export interface DemoOutcome {
   skipped: number;
 }
 
-/** What one step's HTTP call looks like, for the printed curl line and the "would do" message. */
-export function curlLine(gatewayUrl: string, functionName: string, httpKey: string, input: unknown): string {
-  const body = JSON.stringify(input).replace(/'/g, "'\\''");
-  return `curl -sS -X POST ${gatewayUrl}/${functionName} -H 'Authorization: Bearer ${httpKey}' -H 'Content-Type: application/json' -d '${body}'`;
+/** Single-quoted for a POSIX shell. */
+const quoted = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
+
+/**
+ * What one step's HTTP call looks like, for the printed curl line. The key is written out, or, given
+ * as `{ variable }`, left to the shell to expand (so a key of the user's own is never printed).
+ */
+export function curlLine(gatewayUrl: string, functionName: string, key: string | { variable: string }, input: unknown): string {
+  const authorization = typeof key === 'string' ? quoted(`Authorization: Bearer ${key}`) : `"Authorization: Bearer $${key.variable}"`;
+  return `curl -sS -X POST ${gatewayUrl}/${functionName} -H ${authorization} -H 'Content-Type: application/json' -d ${quoted(JSON.stringify(input))}`;
 }
+
+/** An `npm run invoke` line with the variables it needs set in front (shell syntax). */
+export function invokeLine(vars: Readonly<Record<string, string>>, functionName: string, input: unknown, asOpenId?: string): string {
+  const assignments = Object.entries(vars).map(([name, value]) => `${name}=${/^[\w.:/@,+-]*$/.test(value) ? value : quoted(value)}`);
+  const caller = asOpenId === undefined ? '' : ` --as-openid ${asOpenId}`;
+  return `${assignments.join(' ')} npm run invoke -- ${functionName} ${quoted(JSON.stringify(input))}${caller}`;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs the steps in order over real HTTP through the gateway (as any HTTP client would), printing
@@ -34,6 +59,7 @@ export async function runDemo(steps: readonly DemoStep[], options: DemoOptions):
       options.print(`${label}: skipped against a real account; it would POST ${JSON.stringify(step.input)} to /${step.functionName}`);
       continue;
     }
+    if (ran > 0) await pause(options.pauseMs ?? STEP_PAUSE_MS);
     options.print(`${label} ...`);
     const response = await fetch(`${options.gatewayUrl}/${step.functionName}`, {
       method: 'POST',
@@ -55,6 +81,7 @@ export async function runDemo(steps: readonly DemoStep[], options: DemoOptions):
       return { ok: false, ran, skipped };
     }
     options.print(`    HTTP ${response.status}: ${step.summary(answer)}`);
+    for (const line of step.details?.(answer) ?? []) options.print(`      ${line}`);
   }
   return { ok: true, ran, skipped };
 }

@@ -79,6 +79,12 @@ describe('the local gateway (TCB HTTP access service over the built bundles)', (
     expect(unknown.json).toMatchObject({ errcode: 990401, category: 'input' });
     expect(String(unknown.json['errmsg'])).toContain('getJumpQRCode');
     expect((await post('..%2Fpackage', {})).status).toBe(404);
+    // a malformed percent-encoding names no function
+    for (const path of ['%', '%E0%A4%A', 'get%ZZ']) {
+      const response = await fetch(`${gateway.url}/${path}`, { method: 'POST', headers: { authorization: `Bearer ${HTTP_KEY}` }, body: '{}' });
+      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 404, type: 'application/json; charset=utf-8' });
+      expect(await response.json()).toMatchObject({ errcode: 990401 });
+    }
 
     const status = await new Promise<number>((resolve, reject) => {
       const call = request(`${gateway.url}/getJumpQRCode`, { method: 'POST', headers: { 'content-length': MAX_BODY_BYTES + 1, authorization: `Bearer ${HTTP_KEY}` } }, (response) => {
@@ -89,6 +95,51 @@ describe('the local gateway (TCB HTTP access service over the built bundles)', (
       call.end(Buffer.alloc(1024));
     });
     expect(status).toBe(413);
+  });
+});
+
+describe('per-function variables (functionEnv)', () => {
+  it('lets functions act as different accounts, each call seeing its own variables even when they overlap', async () => {
+    const { SERVICE_ACCOUNT } = await import('../support/emulator');
+    const { installScopedEnv, runWithEnv } = await import('../../scripts/local-runtime/scoped-env');
+    const marketCodes = { WXOPEN_APPID: SERVICE_ACCOUNT.appid, WXOPEN_APPSECRET: SERVICE_ACCOUNT.secret, WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey };
+    const own = await startGateway({ env: { WXOPEN_API_BASE: emulator.url, WXOPEN_HTTP_KEY: HTTP_KEY }, functionEnv: (name) => (name === 'applyCode' ? marketCodes : { WXOPEN_APPID: MINI_PROGRAM.appid, WXOPEN_APPSECRET: MINI_PROGRAM.secret }) });
+    try {
+      const call = (name: string, body: unknown): Promise<Response> =>
+        fetch(`${own.url}/${name}`, { method: 'POST', headers: { authorization: `Bearer ${HTTP_KEY}` }, body: JSON.stringify(body) });
+      const answers = await Promise.all([call('applyCode', { code_count: 10000, isv_application_id: 'gw-1' }), call('getJumpQRCode', {}), call('applyCode', { code_count: 10000, isv_application_id: 'gw-2' })]);
+      expect(await Promise.all(answers.map(async (response) => ((await response.json()) as Record<string, unknown>)['errcode']))).toEqual([0, 0, 0]);
+      const tokenFor = (appid: string): number => emulator.callsTo('cgi-bin/stable_token').filter((entry) => (entry.body as { appid?: string }).appid === appid).length;
+      expect([tokenFor(SERVICE_ACCOUNT.appid), tokenFor(MINI_PROGRAM.appid)]).toEqual([1, 1]);
+      expect(process.env['WXOPEN_MARKETCODE_KEY']).toBeUndefined(); // outside a call: the process's own variables
+    } finally {
+      await own.close();
+    }
+    expect(process.env['WXOPEN_API_BASE']).toBe(emulator.url); // the first gateway's variables are back
+
+    // the view itself: overlapping scopes, writes kept in their scope, unset names hidden from keys
+    const release = installScopedEnv();
+    try {
+      process.env['SCOPED_ENV_BASE'] = 'base';
+      const seen = await Promise.all(
+        ['a', 'b'].map((value) =>
+          runWithEnv({ SCOPED_ENV_X: value, SCOPED_ENV_BASE: undefined }, async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            process.env['SCOPED_ENV_X'] = `${value}!`;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return [process.env['SCOPED_ENV_X'], 'SCOPED_ENV_BASE' in process.env, Object.keys(process.env).includes('SCOPED_ENV_BASE'), { ...process.env }['SCOPED_ENV_X']];
+          }),
+        ),
+      );
+      expect(seen).toEqual([
+        ['a!', false, false, 'a!'],
+        ['b!', false, false, 'b!'],
+      ]);
+      expect([process.env['SCOPED_ENV_X'], process.env['SCOPED_ENV_BASE']]).toEqual([undefined, 'base']);
+    } finally {
+      delete process.env['SCOPED_ENV_BASE'];
+      release();
+    }
   });
 });
 

@@ -1,7 +1,9 @@
 import { startEmulator, type Emulator } from '../../scripts/emulator';
 import { verificationFileOf } from '../../scripts/emulator/accounts';
 import { functionNames } from '../../scripts/function-catalogue';
-import { MINI_PROGRAM, HTTP_KEY, ADMIN_OPENID } from '../support/emulator';
+import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
+import { hostingDomainOf } from '../../scripts/emulator/static-sites';
+import { MINI_PROGRAM, HTTP_KEY, ADMIN_OPENID, SERVICE_ACCOUNT } from '../support/emulator';
 import { httpEvent } from '../support/events';
 import { runInBootstrap, withConcurrency, type BootstrapOutcome } from '../support/scf-bootstrap';
 
@@ -45,7 +47,7 @@ describe('every bundle under the CLI bootstrap', () => {
   });
 });
 
-describe('QR-rule bundles under the CLI bootstrap, against the emulator', () => {
+describe('bundles under the CLI bootstrap, against the emulator', () => {
   let emulator: Emulator;
   let env: Record<string, string>;
   beforeAll(async () => {
@@ -90,5 +92,38 @@ describe('QR-rule bundles under the CLI bootstrap, against the emulator', () => 
     // The refused calls never reached WeChat: 3 successful calls to the API, one token fetch per process.
     expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(2);
     expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpdownload')).toHaveLength(2);
+  });
+
+  it('answers one real call per capability group: market codes, static hosting, TCB files, the setup chain', async () => {
+    const cloudEnv = DEMO_ENVS.find((candidate) => candidate.appid === MINI_PROGRAM.appid)!;
+    const domain = hostingDomainOf(cloudEnv);
+    const seeded = await fetch(`${emulator.url}/__emulator/storage-put`, {
+      method: 'POST',
+      body: JSON.stringify({ env: cloudEnv.envId, path: 'docs/hello.txt', content_base64: Buffer.from('hello').toString('base64'), content_type: 'text/plain' }),
+    });
+    const { fileid } = (await seeded.json()) as { fileid: string };
+    const withComponentToken = { ...env, WXOPEN_COMPONENT_ACCESS_TOKEN: emulator.tokens.issue(MINI_PROGRAM.appid, 'component', 600).value };
+    const asServiceAccount = { ...env, WXOPEN_APPID: SERVICE_ACCOUNT.appid, WXOPEN_APPSECRET: SERVICE_ACCOUNT.secret, WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey as string };
+    const prefix = `https://${domain}/bootstrap/`;
+    const [applied, hosting, links, setup] = await withConcurrency(
+      [
+        () => runInBootstrap('applyCode', { event: { code_count: 10000, isv_application_id: 'bootstrap-1' }, env: asServiceAccount }),
+        () => runInBootstrap('getStaticHostingDomain', { event: { env: cloudEnv.envId }, env: withComponentToken }),
+        () => runInBootstrap('getDownloadTcbFileLink', { event: { env: cloudEnv.envId, file_list: [{ fileid, max_age: 60 }] }, env }),
+        () => runInBootstrap('setupQRCodeJump', { event: { env: cloudEnv.envId, prefix, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, publish: true }, env: withComponentToken }),
+      ],
+      2,
+      (run) => run(),
+    );
+    expect(resultOf(applied!)).toEqual({ errcode: 0, errmsg: 'ok', application_id: expect.stringMatching(/^\d+$/), isv_application_id: 'bootstrap-1', code_count: 10000 });
+    expect(resultOf(hosting!)).toMatchObject({ errcode: 0, env: cloudEnv.envId, domain, url: `https://${domain}/` });
+    const link = (resultOf(links!)['file_list'] as Array<{ fileid: string; status: number; download_url: string }>)[0]!;
+    expect(link).toMatchObject({ fileid, status: 0 });
+    expect(await (await fetch(link.download_url.replace(/^https:\/\/[^/]+/, emulator.url))).text()).toBe('hello');
+    const chain = resultOf(setup!);
+    expect(chain).toMatchObject({ errcode: 0, prefix, state: 2 });
+    expect((chain['steps'] as Array<{ step: string; status: string }>).map((step) => `${step.step} ${step.status}`)).toEqual(['hosting done', 'verify_file done', 'upload done', 'rule done', 'publish done']);
+    expect(emulator.callsTo('intp/marketcode/applycode')).toHaveLength(1);
+    expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumppublish').map((call) => call.errcode)).toEqual([0]);
   });
 });

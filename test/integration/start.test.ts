@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/function-catalogue';
 
@@ -43,6 +44,17 @@ function startScript(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}):
   return { child, output: () => text, waitFor, exit };
 }
 
+/** Runs a printed shell line (curl, npm run invoke) as a user would paste it. */
+async function shell(line: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+  const { stdout } = await promisify(execFile)('sh', ['-c', line], { cwd: ROOT, env: { ...cleanEnv(), ...extraEnv }, timeout: 15000 });
+  return stdout;
+}
+
+async function postJson(url: string, key: string, body: unknown): Promise<{ status: number; answer: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, answer: (await response.json()) as Record<string, unknown> };
+}
+
 describe('npm start', () => {
   it('runs the demo, reaches ready, serves the printed curl line, and stops cleanly on SIGINT', async () => {
     const run = startScript(['--port', '0', '--emulator-port', '0', '--skip-build']);
@@ -50,16 +62,17 @@ describe('npm start', () => {
       await run.waitFor(/^Ctrl-C stops\.$/m);
       const output = run.output();
       expect(output).toMatch(/^ready$/m);
+      // paced under WeChat's 5 calls/s qrcodejump limit: no retried 44990, no warning of any kind
+      expect(output).not.toMatch(/"level":"(warn|error)"|retrying WeChat call/);
       // each demo step printed as it happened, in order, all successful
-      // (the functions' own warn lines, e.g. a retried 44990 rate limit, may come between a step and its answer)
-      const printed = output.replace(/^\{"level".*\n/gm, '');
-      const steps = [...printed.matchAll(/^\[(\d)\/(\d)\] (.+) \((\w+)\) \.\.\.\n {4}HTTP (\d+): (.*)$/gm)].map((match) => [match[4], match[5]]);
+      const steps = [...output.matchAll(/^\[(\d)\/(\d)\] (.+) \((\w+)\) \.\.\.\n {4}HTTP (\d+): (.*)$/gm)].map((match) => [match[4], match[5]]);
       expect(steps).toEqual([
         ['downloadQRCodeText', '200'],
         ['setupQRCodeJump', '200'],
         ['getJumpQRCode', '200'],
       ]);
-      expect(output).toMatch(/hosting done, verify_file done, upload done, rule done, publish done/);
+      // the chain's steps, from its answer, one per line
+      expect([...output.matchAll(/^ {6}(\w+) (\w+): \S.*$/gm)].map((match) => `${match[1]} ${match[2]}`)).toEqual(['hosting done', 'verify_file done', 'upload done', 'rule done', 'publish done']);
       const curl = (await run.waitFor(/^ {2}curl -sS -X POST (\S+) -H 'Authorization: Bearer ([^']+)' -H 'Content-Type: application\/json' -d '(.*)'$/m)).slice(1);
       const [url, key, body] = curl as [string, string, string];
       expect(output).toContain(`demo key   ${key}`);
@@ -72,12 +85,33 @@ describe('npm start', () => {
       const hosting = /^ {2}hosting {4}(\S+)/m.exec(output)?.[1];
       const file = /^ {4}HTTP 200: (\w+\.txt) \(content (\w+)\)/m.exec(output);
       expect(await (await fetch(`${hosting}qr/${file?.[1]}`)).text()).toBe(file?.[2]);
+
+      // every function works out of the box: market codes act as the service account, hosting with a component token
+      const gateway = url.slice(0, url.lastIndexOf('/'));
+      expect(output).toMatch(/^ {4}wx3333333333333333 service, env brand-env-4d5e6f: applyCode, applyCodeDownload, applyCodeQuery, codeActive, codeActiveQuery, exportCodePackage, ticketToCode$/m);
+      expect(output).toMatch(/^ {4}wx1111111111111111 miniprogram, env demo-env-1a2b3c: addJumpQRCode, .*getStaticHostingDomain, /m);
+      const applied = await postJson(`${gateway}/applyCode`, key, { code_count: 10000, isv_application_id: 'start-test-1' });
+      expect(applied).toMatchObject({ status: 200, answer: { errcode: 0, application_id: expect.any(String), code_count: 10000 } });
+      const queried = await postJson(`${gateway}/applyCodeQuery`, key, { application_id: applied.answer['application_id'] });
+      expect(queried).toMatchObject({ status: 200, answer: { errcode: 0, status: expect.stringMatching(/^(PROCESSING|FINISH)$/) } });
+      const domain = await postJson(`${gateway}/getStaticHostingDomain`, key, { env: 'demo-env-1a2b3c' });
+      expect(domain).toMatchObject({ status: 200, answer: { errcode: 0, env: 'demo-env-1a2b3c', domain: 'demo-env-1a2b3c-1300000001.tcloudbaseapp.com' } });
+      // and so do the printed invoke lines, one per group (they carry the variables invoke reads)
+      const invokeLines = [...output.matchAll(/^ {2}(WXOPEN_API_BASE=\S+ .* npm run invoke -- (\w+) .*)$/gm)];
+      expect(invokeLines.map((match) => match[2])).toEqual(['getStaticHostingDomain', 'applyCode']);
+      // (npm echoes the command first; the answer is the JSON from the first line that opens with "{")
+      const invoked = await Promise.all(invokeLines.map(async (match) => {
+        const stdout = await shell(match[1] as string);
+        return JSON.parse(stdout.slice(stdout.search(/^\{/m))) as Record<string, unknown>;
+      }));
+      expect(invoked[0]).toMatchObject({ errcode: 0, domain: 'demo-env-1a2b3c-1300000001.tcloudbaseapp.com' });
+      expect(invoked[1]).toMatchObject({ errcode: 0, application_id: expect.any(String) });
     } finally {
       run.child.kill('SIGINT');
     }
     expect(await run.exit).toBe(0);
     expect(run.output()).toMatch(/SIGINT: stopping the gateway and the emulator/);
-  }, 20000);
+  }, 30000);
 
   it('with an account of its own configured, starts no emulator and only runs the read-only steps', async () => {
     // Stands in for WeChat: an emulator this test owns, named by WXOPEN_API_BASE as a real base would be.
@@ -91,10 +125,16 @@ describe('npm start', () => {
       const output = run.output();
       expect(output).toContain(`no emulator: the functions talk to ${upstream.url}`);
       expect(output).toMatch(/set up the rule end to end \(setupQRCodeJump\): skipped against a real account; it would POST \{"env"/);
-      expect(output).toContain('demo key   my-own-key-1234567890abcdef');
+      // the user's own key is never printed; the curl line leaves it to the shell
+      expect(output).not.toContain('my-own-key-1234567890abcdef');
+      expect(output).not.toContain('demo key');
+      expect(output).toContain('key        the one in WXOPEN_HTTP_KEY (from your environment; not printed)');
+      const curl = /^ {2}(curl .*)$/m.exec(output)?.[1] ?? '';
+      expect(curl).toContain('-H "Authorization: Bearer $WXOPEN_HTTP_KEY"');
+      expect(JSON.parse(await shell(curl, { WXOPEN_HTTP_KEY: 'my-own-key-1234567890abcdef' }))).toMatchObject({ errcode: 0, list_size: 0 });
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpadd')).toHaveLength(0);
       expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumppublish')).toHaveLength(0);
-      expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(1);
+      expect(upstream.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(2); // the demo's, the curl line's
     } finally {
       run.child.kill('SIGTERM');
       await upstream.close();
@@ -116,4 +156,14 @@ describe('npm start', () => {
       blocker.close();
     }
   }, 20000);
+});
+
+describe('the accounts the functions act as under npm start', () => {
+  it('puts every market-code function (every one built on shared/marketcode) with the service account, and only those', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { functionNames, FUNCTIONS_DIR } = await import('../../scripts/function-catalogue');
+    const { MARKET_CODE_FUNCTIONS } = await import('../../scripts/demo/acting-accounts');
+    const usesMarketCodes = functionNames().filter((name) => /shared\/marketcode\//.test(readFileSync(join(FUNCTIONS_DIR, name, 'index.ts'), 'utf8')));
+    expect([...MARKET_CODE_FUNCTIONS].sort()).toEqual(usesMarketCodes);
+  });
 });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deploy, deployOutcome, templateProblems, templatedVariables, type CommandResult } from '../../scripts/deploy';
@@ -30,6 +30,29 @@ async function deployWith(env: Record<string, string>, answers: CommandResult[])
   return { code, printed: lines.join('\n'), calls: cli.calls, built };
 }
 
+/**
+ * Runs `npm run deploy` as a script with a HOME of its own and the spawn recorder preloaded
+ * (test/support/record-spawns.cjs; STUB_TCB_CLI in extraEnv swaps the CLI for its stand-in).
+ */
+function runScript(extraEnv: NodeJS.ProcessEnv, args: string[] = []): { run: SpawnSyncReturns<string>; spawned: string; userHome: string } {
+  const userHome = mkdtempSync(join(tmpdir(), 'deploy-'));
+  try {
+    const record = join(userHome, 'spawns.txt');
+    writeFileSync(record, '');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: userHome,
+      NODE_OPTIONS: `--require ${join(__dirname, '..', 'support', 'record-spawns.cjs')}`,
+      RECORD_SPAWNS_TO: record,
+      ...extraEnv,
+    };
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'deploy.ts'), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 20000 });
+    return { run, spawned: readFileSync(record, 'utf8'), userHome };
+  } finally {
+    rmSync(userHome, { recursive: true, force: true });
+  }
+}
+
 describe('npm run deploy', () => {
   it('without credentials stops before building or spawning the CLI, naming what to set', async () => {
     const result = await deployWith({ ENV_ID: 'x' }, []);
@@ -41,23 +64,44 @@ describe('npm run deploy', () => {
   });
 
   it('as a script, exits non-zero with the message and never starts the CLI', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'deploy-'));
-    const record = join(dir, 'spawns.txt');
-    writeFileSync(record, '');
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      HOME: dir,
-      NODE_OPTIONS: `--require ${join(__dirname, '..', 'support', 'record-spawns.cjs')}`,
-      RECORD_SPAWNS_TO: record,
-    };
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'scripts', 'deploy.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 20000 });
-    const spawned = readFileSync(record, 'utf8');
-    rmSync(dir, { recursive: true, force: true });
+    const { run, spawned } = runScript({});
     expect(spawned).toContain('scripts/deploy.ts'); // the recorder works: it saw tsx start the script
     expect(spawned).not.toContain('@cloudbase');
     expect(run.status).toBe(2);
     expect(run.stdout).toContain('npm run deploy needs ENV_ID, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY');
     expect(run.stdout).toContain('TENCENTCLOUD_SECRETKEY: the SecretKey');
+  });
+
+  it('as a script, runs the CLI with a throwaway HOME for login and deploy, removed afterwards', () => {
+    const { run, spawned, userHome } = runScript({ ...CREDENTIALS, STUB_TCB_CLI: String(functionNames().length) }, ['--skip-build']);
+    expect({ status: run.status, stdout: run.stdout }).toMatchObject({ status: 0, stdout: expect.stringContaining(`deployed: ${functionNames().length} functions deployed`) });
+    const cli = [...spawned.matchAll(/^tcb (\S+) HOME=(\S+) exists=(\w+) XDG_CONFIG_HOME=(\S+)$/gm)].map((match) => ({ command: match[1], home: match[2], exists: match[3], xdg: match[4] }));
+    expect(cli.map((call) => call.command)).toEqual(['login', 'fn']);
+    const home = cli[0]!.home as string;
+    expect(home.startsWith(join(tmpdir(), 'wxopen-deploy-home-'))).toBe(true);
+    expect(home).not.toBe(userHome);
+    expect(cli).toEqual([
+      { command: 'login', home, exists: 'true', xdg: join(home, '.config') },
+      { command: 'fn', home, exists: 'true', xdg: join(home, '.config') },
+    ]);
+    expect(existsSync(home)).toBe(false); // the stored login went with it
+    expect(run.stdout + run.stderr).not.toContain(SECRET_KEY);
+  });
+
+  it('removes the throwaway HOME when the CLI fails too', async () => {
+    const homes: string[] = [];
+    const code = await deploy({
+      env: CREDENTIALS,
+      build: async () => undefined,
+      print: () => undefined,
+      run: async (_args, env) => {
+        homes.push(env['HOME'] as string);
+        throw new Error('spawn failed');
+      },
+    }).catch(() => 'threw');
+    expect(code).toBe('threw');
+    expect(homes).toHaveLength(1);
+    expect(existsSync(homes[0] as string)).toBe(false);
   });
 
   it('logs in with the keys, deploys every function with --force --yes, and never prints the secret key', async () => {
