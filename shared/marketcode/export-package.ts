@@ -4,7 +4,7 @@
  * environment's cloud storage at a fixed path, and answer download links for the stored files.
  *
  * Resumable without repeating work. Each segment's file has a deterministic path,
- *     marketcode/<application_id>/<code_start>-<code_end>.txt
+ *     marketcode/<application_id>/<tag>/<code_start>-<code_end>.txt  (tag: see exportFolderOf)
  * and before anything is downloaded, batchdownloadfile tells which of those files already exist
  * (per-file status 0). An existing file is known to be complete because it was written by one COS
  * POST of the whole decrypted package, and COS stores an object whole or not at all: a POST that
@@ -18,6 +18,7 @@
  * far); call again to continue. Memory: one segment at a time (its ciphertext, plaintext and
  * upload body are released before the next one starts).
  */
+import { createHmac } from 'node:crypto';
 import type { Deadline } from '../deadline';
 import { log } from '../log';
 import { getDownloadLinks, type DownloadLink } from '../tcb/download-links';
@@ -75,8 +76,19 @@ export const LINKS_RESERVE_MS = 1000;
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 5000;
 
-export function exportPathOf(applicationId: string, segment: CodeSegment): string {
-  return `marketcode/${applicationId}/${segment.code_start}-${segment.code_end}.txt`;
+/**
+ * The folder of an application's files: its id, then a tag only holders of the market-code key can
+ * compute (HMAC-SHA256 of the id). The plaintext codes are what makes a product genuine, so their
+ * path must not be guessable, and nobody without the key can place a file there in advance that a
+ * re-run would take for a finished segment. The tag is the same on every run, so re-runs find it.
+ */
+export function exportFolderOf(applicationId: string, key: Buffer): string {
+  const tag = createHmac('sha256', key).update(`wxopen-functions/exportCodePackage/${applicationId}`).digest('hex').slice(0, 20);
+  return `marketcode/${applicationId}/${tag}`;
+}
+
+export function exportPathOf(folder: string, segment: CodeSegment): string {
+  return `${folder}/${segment.code_start}-${segment.code_end}.txt`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -129,7 +141,8 @@ export async function exportCodePackage(client: WeChatClient, key: Buffer, reque
     return result;
   }
   const segments = application.code_generate_list;
-  const paths = segments.map((segment) => exportPathOf(application.application_id, segment));
+  const folder = exportFolderOf(application.application_id, key);
+  const paths = segments.map((segment) => exportPathOf(folder, segment));
   const fileIds = await fileIdsOf(client, request.env, paths);
   const existing = await getDownloadLinks(client, request.env, fileIds.map((fileid) => ({ fileid, max_age: request.max_age })));
   const stored: Array<ExportedFile | undefined> = segments.map((segment, index) =>

@@ -6,6 +6,10 @@ import { loadBundle } from '../support/bundles';
 import { useMarketCodeEmulator } from '../support/marketcode';
 import { SERVICE_ACCOUNT } from '../support/emulator';
 import { setEnv } from '../support/env';
+import { exportFolderOf } from '../../shared/marketcode/export-package';
+
+/** Where exportCodePackage keeps an application's files (a tag only the key holder can compute). */
+const folderOf = (applicationId: string) => exportFolderOf(applicationId, Buffer.from(SERVICE_ACCOUNT.marketcodeKey as string, 'utf8'));
 
 const ENV = 'brand-env-4d5e6f';
 const DOWNLOAD = 'intp/marketcode/applycodedownload';
@@ -56,8 +60,8 @@ describe('exportCodePackage', () => {
     expect(emulator.callsTo('intp/marketcode/applycodequery').length).toBeGreaterThanOrEqual(2);
     const files = answer['files'] as File[];
     expect(files.map((f) => [f.code_start, f.code_end, f.path, f.status])).toEqual([
-      [0, 49999, `marketcode/${application_id}/0-49999.txt`, 0],
-      [50000, 99999, `marketcode/${application_id}/50000-99999.txt`, 0],
+      [0, 49999, `${folderOf(application_id)}/0-49999.txt`, 0],
+      [50000, 99999, `${folderOf(application_id)}/50000-99999.txt`, 0],
     ]);
     const codes = new Set<string>();
     for (const file of files) {
@@ -88,8 +92,8 @@ describe('exportCodePackage', () => {
 
     const failed = await exportPackage({ application_id, env: ENV });
     expect(failed).toMatchObject({ errcode: 990305, category: 'busy' });
-    expect(String(failed['errmsg'])).toContain(`marketcode/${application_id}/50000-99999.txt`);
-    expect(cloudOf(emulator).storage.list(ENV)).toEqual([`marketcode/${application_id}/0-49999.txt`]);
+    expect(String(failed['errmsg'])).toContain(`${folderOf(application_id)}/50000-99999.txt`);
+    expect(cloudOf(emulator).storage.list(ENV)).toEqual([`${folderOf(application_id)}/0-49999.txt`]);
     expect(emulator.callsTo(DOWNLOAD)).toHaveLength(2);
 
     emulator.faults.clear();
@@ -99,7 +103,7 @@ describe('exportCodePackage', () => {
     expect(resumed).toMatchObject({ errcode: 0, export_status: 'done', code_count: 100000, exported: 1, reused: 1 });
     // Only the missing segment was downloaded and uploaded again.
     expect(emulator.callsTo(DOWNLOAD).slice(downloadsBefore).map((call) => call.body)).toEqual([{ application_id: Number(application_id), code_start: 50000, code_end: 99999 }]);
-    expect(emulator.callsTo(COS_POST).slice(postsBefore).map((call) => (call.body as Answer)['key'])).toEqual([`marketcode/${application_id}/50000-99999.txt`]);
+    expect(emulator.callsTo(COS_POST).slice(postsBefore).map((call) => (call.body as Answer)['key'])).toEqual([`${folderOf(application_id)}/50000-99999.txt`]);
     for (const file of resumed['files'] as File[]) {
       expect(await (await fetch(file.download_url)).text()).toBe(expectedText(application_id, file.code_start, file.code_end));
     }
@@ -118,7 +122,7 @@ describe('exportCodePackage', () => {
     const partial = await exportPackage({ application_id, env: ENV }, { time_limit_in_ms: 6000 });
     expect(partial).toMatchObject({ errcode: 0, export_status: 'pending', status: 'FINISH', exported: 1, reused: 0, code_count: 50000 });
     expect(String(partial['pending_reason'])).toMatch(/time budget ran short after storing 1 of 2/);
-    expect((partial['files'] as File[]).map((f) => f.path)).toEqual([`marketcode/${application_id}/0-49999.txt`]);
+    expect((partial['files'] as File[]).map((f) => f.path)).toEqual([`${folderOf(application_id)}/0-49999.txt`]);
 
     const done = await exportPackage({ application_id, env: ENV });
     expect(done).toMatchObject({ export_status: 'done', exported: 1, reused: 1, code_count: 100000 });

@@ -3,7 +3,7 @@ import { codeOf, codeUrlOf, MAX_SERIAL, packagePlaintext, refOfCode, refOfCodeUr
 import { LocalError } from '../../shared/errors';
 import { applicationIdFromAnswer, applicationIdProblem } from '../../shared/marketcode/application-id';
 import type { Application } from '../../shared/marketcode/api';
-import { exportPathOf } from '../../shared/marketcode/export-package';
+import { exportFolderOf, exportPathOf } from '../../shared/marketcode/export-package';
 import { describeSegments, requireFinished, requireSegment } from '../../shared/marketcode/segment-download';
 
 describe('application ids', () => {
@@ -47,7 +47,11 @@ describe('segments', () => {
   });
 
   it('stores each segment at a fixed path', () => {
-    expect(exportPathOf('18014398509481985', { code_start: 50000, code_end: 99999 })).toBe('marketcode/18014398509481985/50000-99999.txt');
+    const folder = exportFolderOf('18014398509481985', Buffer.from('demoMarketKey016'));
+    expect(folder).toMatch(/^marketcode\/18014398509481985\/[0-9a-f]{20}$/);
+    expect(exportFolderOf('18014398509481985', Buffer.from('demoMarketKey016'))).toBe(folder);
+    expect(exportFolderOf('18014398509481985', Buffer.from('otherMarketKey16'))).not.toBe(folder);
+    expect(exportPathOf(folder, { code_start: 50000, code_end: 99999 })).toBe(`${folder}/50000-99999.txt`);
   });
 });
 
