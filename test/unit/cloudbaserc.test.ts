@@ -13,7 +13,18 @@ const ALLOWED_KEYS = new Set(['name', 'dir', 'handler', 'runtime', 'timeout', 'm
 const text = readFileSync(CLOUDBASERC, 'utf8');
 const rc = readCloudbaseRc()!;
 
+/** The Node runtimes the installed CLI offers (its RuntimeOptions list), read from its bundle. */
+function cliNodeRuntimes(): string[] {
+  const cli = readFileSync(require.resolve('@cloudbase/cli/dist/standalone/cli.js'), 'utf8');
+  const block = /exports\.RuntimeOptions = \[([\s\S]*?)\];/.exec(cli)?.[1] ?? '';
+  return [...block.matchAll(/value: '(Nodejs[\d.]+)'/g)].map((match) => match[1] as string);
+}
+
 describe('cloudbaserc.json', () => {
+  it('checks against the runtimes the installed CLI really offers (a CLI upgrade that changes them fails here)', () => {
+    expect(cliNodeRuntimes()).toEqual(NODE_RUNTIMES);
+  });
+
   it('is a version 2.0 config whose envId comes from ENV_ID and whose functionRoot holds the bundles', () => {
     expect(rc.version).toBe('2.0');
     expect(rc.envId).toBe('{{env.ENV_ID}}');
