@@ -55,7 +55,18 @@ export interface EmulatorSettings {
   tokenTtlSeconds: number;
   /** Emulator-clock seconds a market-code application takes to reach FINISH (0: at once). */
   marketcodeFinishDelaySeconds: number;
+  /**
+   * How qrcodejumpadd checks the verification file of a prefix's host (WeChat fetches it and
+   * answers 85069 when it cannot):
+   * - 'strict': hosts the emulator serves (the hosting stand-in, its custom domains) must serve
+   *   the right file; hosts registered through /__emulator/verified-hosts pass; any other host is 85069;
+   * - 'served-hosts-only': only hosts the emulator serves are checked, any other host passes.
+   */
+  verification: VerificationMode;
 }
+
+export const VERIFICATION_MODES = ['strict', 'served-hosts-only'] as const;
+export type VerificationMode = (typeof VERIFICATION_MODES)[number];
 
 export interface EmulatorOptions {
   port?: number;
@@ -87,7 +98,7 @@ export class Emulator {
   port = 0;
 
   constructor(private readonly initialAccounts: readonly Account[], settings: Partial<EmulatorSettings> = {}) {
-    this.settings = { qrcodeJumpRatePerSecond: 5, tokenTtlSeconds: 7200, marketcodeFinishDelaySeconds: 5, ...settings };
+    this.settings = { qrcodeJumpRatePerSecond: 5, tokenTtlSeconds: 7200, marketcodeFinishDelaySeconds: 5, verification: 'strict', ...settings };
     this.tokens = new TokenRegistry(() => this.now(), this.settings.tokenTtlSeconds);
     for (const account of initialAccounts) this.accounts.set(account.appid, { ...account, linkedMiniPrograms: [...account.linkedMiniPrograms] });
   }
@@ -166,8 +177,14 @@ export class Emulator {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    // Parsed against a fixed base: the Host header is the client's to get wrong ("Host: a b"), and
+    // only the hosting stand-in reads it (from request.headers.host).
+    const url = requestUrl(request.url);
     const body = await readBody(request);
+    if (url === undefined) {
+      sendJson(response, 400, { error: `malformed request target ${JSON.stringify(request.url)}` });
+      return;
+    }
     for (const raw of this.rawHandlers) if (await raw(request, response, url, body)) return;
     const path = url.pathname.replace(/^\/+/, '');
     if (path.startsWith('__emulator/')) return this.handleAdmin(path.slice('__emulator/'.length), url, body, response);
@@ -269,11 +286,25 @@ export class Emulator {
       return;
     }
     const parsed = raw.length === 0 ? {} : safeParse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      sendJson(response, 400, { error: 'the body must be a JSON object' });
+      return;
+    }
     try {
-      sendJson(response, 200, handler((parsed ?? {}) as Record<string, unknown>, url.searchParams) ?? { ok: true });
+      sendJson(response, 200, handler(parsed as Record<string, unknown>, url.searchParams) ?? { ok: true });
     } catch (error) {
       sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
     }
+  }
+}
+
+const URL_BASE = 'http://emulator.invalid';
+
+function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', URL_BASE);
+  } catch {
+    return undefined;
   }
 }
 

@@ -10,9 +10,16 @@ export const UNRELEASED = DEMO_ACCOUNTS[3]!;
 export const HTTP_KEY = 'test-http-key-0123456789';
 export const ADMIN_OPENID = 'o-admin-openid-0001';
 
+/**
+ * Settings the tests start from: no rate limit, and verification files checked only on hosts the
+ * emulator serves, so rules on example hosts (shop.example.com) can be added without registering
+ * each host. Tests of the strict check (the emulator's default) pass `verification: 'strict'`.
+ */
+export const TEST_SETTINGS: Partial<EmulatorSettings> = { qrcodeJumpRatePerSecond: 0, verification: 'served-hosts-only' };
+
 /** An emulator on a free 127.0.0.1 port, and the functions' variables pointing at it. */
 export async function emulatorFor(settings: Partial<EmulatorSettings> = {}): Promise<Emulator> {
-  const emulator = await startEmulator({ settings: { qrcodeJumpRatePerSecond: 0, ...settings } });
+  const emulator = await startEmulator({ settings: { ...TEST_SETTINGS, ...settings } });
   useAccount(emulator, MINI_PROGRAM.appid, MINI_PROGRAM.secret);
   return emulator;
 }
