@@ -54,3 +54,23 @@ export function useEmulator(settings: Partial<EmulatorSettings> = {}): () => Emu
     return emulator;
   };
 }
+
+/** One JSON answer from the emulator: the HTTP status and the parsed body. */
+export interface JsonReply {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+/** POST a JSON body (or, with `undefined`, a GET) to a path of the emulator, no bundle involved. */
+export async function emulatorRequest(emulator: Emulator, path: string, body?: unknown): Promise<JsonReply> {
+  const init: RequestInit = body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  const response = await fetch(`${emulator.url}/${path.replace(/^\/+/, '')}`, init);
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/** A real stable token of an account, fetched over HTTP. */
+export async function stableToken(emulator: Emulator, account: { appid: string; secret: string } = MINI_PROGRAM): Promise<string> {
+  const { json } = await emulatorRequest(emulator, 'cgi-bin/stable_token', { grant_type: 'client_credential', appid: account.appid, secret: account.secret });
+  if (typeof json['access_token'] !== 'string') throw new Error(`no token for ${account.appid}: ${JSON.stringify(json)}`);
+  return json['access_token'];
+}
