@@ -124,6 +124,16 @@ export class Emulator {
     this.adminHandlers.set(name, handler);
   }
 
+  /** The API routes registered (path without the leading "/" and the token each takes). */
+  routeList(): Array<{ path: string; token: RouteOptions['token'] }> {
+    return [...this.routes].map(([path, { options }]) => ({ path, token: options.token }));
+  }
+
+  /** The admin endpoints registered (names under /__emulator/). */
+  adminList(): string[] {
+    return [...this.adminHandlers.keys()];
+  }
+
   onReset(hook: () => void): void {
     this.resetHooks.push(hook);
   }
@@ -282,7 +292,7 @@ export class Emulator {
   private handleAdmin(name: string, url: URL, raw: Buffer, response: ServerResponse): void {
     const handler = this.adminHandlers.get(name);
     if (handler === undefined) {
-      sendJson(response, 404, { error: `no admin endpoint ${name}`, endpoints: [...this.adminHandlers.keys()] });
+      sendJson(response, 404, { error: `no admin endpoint ${name}`, endpoints: this.adminList() });
       return;
     }
     const parsed = raw.length === 0 ? {} : safeParse(raw);

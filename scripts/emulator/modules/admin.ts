@@ -1,6 +1,9 @@
 import type { Account, AccountType } from '../accounts';
 import { VERIFICATION_MODES, type Emulator, type EmulatorSettings, type VerificationMode } from '../server';
 
+/** The largest clock advance, token life or delay the control API takes (100 years): keeps dates valid. */
+const MAX_SECONDS = 100 * 365 * 86_400;
+
 const TYPES: readonly AccountType[] = ['miniprogram', 'personal-miniprogram', 'service'];
 
 function text(body: Record<string, unknown>, name: string): string {
@@ -66,7 +69,7 @@ export function adminModule(emulator: Emulator): void {
   }));
   emulator.admin('clock', (body) => {
     const seconds = body['advance_seconds'] ?? 0;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw new Error('advance_seconds must be a number >= 0');
+    if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= MAX_SECONDS)) throw new Error(`advance_seconds must be a number from 0 to ${MAX_SECONDS} (100 years)`);
     emulator.advanceClock(seconds);
     return { now: emulator.now() };
   });
@@ -78,7 +81,7 @@ export function adminModule(emulator: Emulator): void {
         if (!VERIFICATION_MODES.includes(value as VerificationMode)) throw new Error(`verification must be one of ${VERIFICATION_MODES.join(', ')}`);
         changes.verification = value as VerificationMode;
       } else {
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${key} must be a number >= 0`);
+        if (typeof value !== 'number' || !(value >= 0 && value <= MAX_SECONDS)) throw new Error(`${key} must be a number from 0 to ${MAX_SECONDS}`);
         (changes as Record<string, number>)[key] = value;
       }
     }
@@ -93,7 +96,7 @@ export function adminModule(emulator: Emulator): void {
     const kind = text(body, 'kind');
     if (kind !== 'access' && kind !== 'component' && kind !== 'cloudbase') throw new Error('kind must be access, component or cloudbase');
     const ttl = body['ttl_seconds'];
-    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0)) throw new Error('ttl_seconds must be a whole number >= 0');
+    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > MAX_SECONDS)) throw new Error(`ttl_seconds must be a whole number from 0 to ${MAX_SECONDS}`);
     const record = emulator.tokens.issue(appid, kind, ttl);
     return { token: record.value, expires_in: Math.floor((record.expiresAt - emulator.now()) / 1000) };
   });
