@@ -1,7 +1,6 @@
-import { request } from 'node:http';
 import type { Emulator } from '../../scripts/emulator';
 import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
-import { emulatorRequest, MINI_PROGRAM, SERVICE_ACCOUNT, stableToken, useEmulator } from '../support/emulator';
+import { emulatorRequest, MINI_PROGRAM, requestWithHost, SERVICE_ACCOUNT, stableToken, useEmulator } from '../support/emulator';
 
 // Wrong types everywhere: every API route answers a WeChat-style error (HTTP 200, numeric errcode)
 // and every admin endpoint a 200 or a 400 with a JSON reason; never a 500, never a hang.
@@ -181,25 +180,13 @@ it('every admin endpoint answers wrong types with 200 or a 400 JSON reason, neve
 });
 
 describe('a malformed Host header', () => {
-  function rawRequest(path: string, host: string, body?: string): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const sent = request({ host: '127.0.0.1', port: emulator.port, path, method: body === undefined ? 'GET' : 'POST', headers: { host } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      });
-      sent.on('error', reject);
-      sent.end(body);
-    });
-  }
-
   it('does not break API calls, admin calls or the hosting stand-in', async () => {
     for (const host of ['a b', '[::1', 'x:notaport', '%']) {
-      const token = await rawRequest('/cgi-bin/stable_token', host, JSON.stringify({ grant_type: 'client_credential', appid: MINI_PROGRAM.appid, secret: MINI_PROGRAM.secret }));
+      const token = await requestWithHost(emulator, '/cgi-bin/stable_token', host, JSON.stringify({ grant_type: 'client_credential', appid: MINI_PROGRAM.appid, secret: MINI_PROGRAM.secret }));
       expect(token.status).toBe(200);
       expect(JSON.parse(token.text)).toMatchObject({ access_token: expect.any(String), expires_in: expect.any(Number) });
-      expect((await rawRequest('/__emulator/accounts', host)).status).toBe(200);
-      expect((await rawRequest(`/__hosting/${DEMO_ENVS[0]!.envId}/missing.txt`, host)).status).toBe(404);
+      expect((await requestWithHost(emulator, '/__emulator/accounts', host)).status).toBe(200);
+      expect((await requestWithHost(emulator, `/__hosting/${DEMO_ENVS[0]!.envId}/missing.txt`, host)).status).toBe(404);
     }
   });
 });

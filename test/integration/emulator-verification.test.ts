@@ -1,9 +1,8 @@
-import { request } from 'node:http';
 import { startEmulator, type Emulator } from '../../scripts/emulator';
 import { verificationFileOf } from '../../scripts/emulator/accounts';
 import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
 import { hostingDomainOf, staticSitesOf } from '../../scripts/emulator/static-sites';
-import { emulatorRequest, MINI_PROGRAM, stableToken, useEmulator } from '../support/emulator';
+import { emulatorRequest, MINI_PROGRAM, requestWithHost, stableToken, useEmulator } from '../support/emulator';
 
 // The verification-file check of qrcodejumpadd in the emulator's default 'strict' mode: WeChat
 // fetches <prefix directory>/<file_name> from the prefix's host and answers 85069 when it cannot.
@@ -30,19 +29,6 @@ async function add(prefix: string): Promise<number> {
 
 function upload(path: string, content: string): void {
   staticSitesOf(emulator).put(ENV.envId, path, Buffer.from(content), 'text/plain', emulator.now());
-}
-
-/** GET through node:http with a Host header of our choosing (fetch does not let us set it). */
-function getWithHost(path: string, host: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const sent = request({ host: '127.0.0.1', port: emulator.port, path, headers: { host } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    sent.on('error', reject);
-    sent.end();
-  });
 }
 
 it('is the default of startEmulator()', async () => {
@@ -87,7 +73,7 @@ it('serves a custom domain bound with hosting-domains, and reads the verificatio
   expect(bound).toEqual({ status: 200, json: { domains: [{ domain: 'm.brand.example.com', env: ENV.envId }] } });
   expect(await add(prefix)).toBe(85069); // bound, but the file is not uploaded yet
   upload(`go/${FILE.file_name}`, FILE.file_content);
-  expect(await getWithHost(`/go/${FILE.file_name}`, 'm.brand.example.com')).toEqual({ status: 200, text: FILE.file_content });
+  expect(await requestWithHost(emulator, `/go/${FILE.file_name}`, 'm.brand.example.com')).toEqual({ status: 200, text: FILE.file_content });
   expect(await add(prefix)).toBe(0);
   expect((await emulatorRequest(emulator, '__emulator/hosting-domains')).json).toEqual({ domains: [{ domain: 'm.brand.example.com', env: ENV.envId }] });
 });

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { startEmulator, type Emulator } from '../../scripts/emulator';
 import type { EmulatorSettings } from '../../scripts/emulator/server';
 import { DEMO_ACCOUNTS } from '../../scripts/emulator/accounts';
@@ -73,4 +74,20 @@ export async function stableToken(emulator: Emulator, account: { appid: string; 
   const { json } = await emulatorRequest(emulator, 'cgi-bin/stable_token', { grant_type: 'client_credential', appid: account.appid, secret: account.secret });
   if (typeof json['access_token'] !== 'string') throw new Error(`no token for ${account.appid}: ${JSON.stringify(json)}`);
   return json['access_token'];
+}
+
+/**
+ * One request through node:http with a Host header of our choosing (fetch does not let a caller
+ * set it): a GET, or a POST when a body is given.
+ */
+export function requestWithHost(emulator: Emulator, path: string, host: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest({ host: '127.0.0.1', port: emulator.port, path, method: body === undefined ? 'GET' : 'POST', headers: { host } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
 }
