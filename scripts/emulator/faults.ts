@@ -23,21 +23,34 @@ export interface Fault {
 
 const TYPES: readonly FaultType[] = ['errcode', 'invalidate_token', 'delay', 'drop', 'drop_after', 'http_error'];
 
+/** A delay fault waits at most this long (10 minutes): longer is a hang, not a slow reply. */
+const MAX_DELAY_MS = 600_000;
+
 export class FaultQueue {
   private readonly faults: Fault[] = [];
 
-  /** Validates and queues a fault from the admin API. */
+  /** Validates and queues a fault from the admin API (a bad field is refused, naming it). */
   add(input: Record<string, unknown>): Fault {
     const type = input['type'];
     if (typeof type !== 'string' || !TYPES.includes(type as FaultType)) throw new Error(`type must be one of ${TYPES.join(', ')}`);
-    const path = typeof input['path'] === 'string' ? input['path'].replace(/^\/+/, '') : '*';
+    const rawPath = input['path'] ?? '*';
+    if (typeof rawPath !== 'string' || rawPath.replace(/^\/+/, '') === '') throw new Error('path must be an API path such as cgi-bin/wxopen/qrcodejumpget, or "*" for every path');
+    const path = rawPath.replace(/^\/+/, '');
     const times = input['times'] === undefined ? 1 : Number(input['times']);
     if (!Number.isInteger(times) || times < 1) throw new Error('times must be a whole number >= 1');
     const fault: Fault = { path, type: type as FaultType, times };
     if (typeof input['errcode'] === 'number') fault.errcode = input['errcode'];
     if (typeof input['errmsg'] === 'string') fault.errmsg = input['errmsg'];
-    if (typeof input['delay_ms'] === 'number') fault.delay_ms = input['delay_ms'];
-    if (typeof input['status'] === 'number') fault.status = input['status'];
+    const delay = input['delay_ms'];
+    if (delay !== undefined) {
+      if (typeof delay !== 'number' || !(delay >= 0 && delay <= MAX_DELAY_MS)) throw new Error(`delay_ms must be a number from 0 to ${MAX_DELAY_MS}`);
+      fault.delay_ms = delay;
+    }
+    const status = input['status'];
+    if (status !== undefined) {
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) throw new Error('status must be an HTTP error status from 400 to 599');
+      fault.status = status;
+    }
     if (input['after'] !== undefined) {
       const after = Number(input['after']);
       if (!Number.isInteger(after) || after < 0) throw new Error('after must be a whole number >= 0');

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     const extras = [env === undefined ? '' : `env ${env}`, account.marketcodeKey === undefined ? '' : `WXOPEN_MARKETCODE_KEY=${account.marketcodeKey}`].filter(Boolean).join(', ');
     console.log(`  ${account.appid}  ${account.secret}  ${account.type}${account.released ? '' : ' (never released)'}${extras === '' ? '' : `  (${extras})`}`);
   }
-  console.log(`Control API: ${emulator.url}/__emulator/{calls,faults,accounts,reset,clock,settings,revoke-tokens,issue-token,storage-put,static-upload-faults,marketcode,marketcode-scan,marketcode-package}`);
+  console.log(`Control API: ${emulator.url}/__emulator/{${emulator.adminList().join(',')}}`);
+  console.log(`Verification files: ${emulator.settings.verification} (register a host: POST /__emulator/verified-hosts {"host": "shop.example.com"}; bind a domain to hosting: POST /__emulator/hosting-domains {"env", "domain"})`);
   const stop = (): void => {
     emulator.close().then(() => process.exit(0), () => process.exit(1));
   };

@@ -55,7 +55,18 @@ export interface EmulatorSettings {
   tokenTtlSeconds: number;
   /** Emulator-clock seconds a market-code application takes to reach FINISH (0: at once). */
   marketcodeFinishDelaySeconds: number;
+  /**
+   * How qrcodejumpadd checks the verification file of a prefix's host (WeChat fetches it and
+   * answers 85069 when it cannot):
+   * - 'strict': hosts the emulator serves (the hosting stand-in, its custom domains) must serve
+   *   the right file; hosts registered through /__emulator/verified-hosts pass; any other host is 85069;
+   * - 'served-hosts-only': only hosts the emulator serves are checked, any other host passes.
+   */
+  verification: VerificationMode;
 }
+
+export const VERIFICATION_MODES = ['strict', 'served-hosts-only'] as const;
+export type VerificationMode = (typeof VERIFICATION_MODES)[number];
 
 export interface EmulatorOptions {
   port?: number;
@@ -87,7 +98,7 @@ export class Emulator {
   port = 0;
 
   constructor(private readonly initialAccounts: readonly Account[], settings: Partial<EmulatorSettings> = {}) {
-    this.settings = { qrcodeJumpRatePerSecond: 5, tokenTtlSeconds: 7200, marketcodeFinishDelaySeconds: 5, ...settings };
+    this.settings = { qrcodeJumpRatePerSecond: 5, tokenTtlSeconds: 7200, marketcodeFinishDelaySeconds: 5, verification: 'strict', ...settings };
     this.tokens = new TokenRegistry(() => this.now(), this.settings.tokenTtlSeconds);
     for (const account of initialAccounts) this.accounts.set(account.appid, { ...account, linkedMiniPrograms: [...account.linkedMiniPrograms] });
   }
@@ -111,6 +122,16 @@ export class Emulator {
 
   admin(name: string, handler: AdminHandler): void {
     this.adminHandlers.set(name, handler);
+  }
+
+  /** The API routes registered (path without the leading "/" and the token each takes). */
+  routeList(): Array<{ path: string; token: RouteOptions['token'] }> {
+    return [...this.routes].map(([path, { options }]) => ({ path, token: options.token }));
+  }
+
+  /** The admin endpoints registered (names under /__emulator/). */
+  adminList(): string[] {
+    return [...this.adminHandlers.keys()];
   }
 
   onReset(hook: () => void): void {
@@ -166,8 +187,14 @@ export class Emulator {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    // Parsed against a fixed base: the Host header is the client's to get wrong ("Host: a b"), and
+    // only the hosting stand-in reads it (from request.headers.host).
+    const url = requestUrl(request.url);
     const body = await readBody(request);
+    if (url === undefined) {
+      sendJson(response, 400, { error: `malformed request target ${JSON.stringify(request.url)}` });
+      return;
+    }
     for (const raw of this.rawHandlers) if (await raw(request, response, url, body)) return;
     const path = url.pathname.replace(/^\/+/, '');
     if (path.startsWith('__emulator/')) return this.handleAdmin(path.slice('__emulator/'.length), url, body, response);
@@ -265,15 +292,29 @@ export class Emulator {
   private handleAdmin(name: string, url: URL, raw: Buffer, response: ServerResponse): void {
     const handler = this.adminHandlers.get(name);
     if (handler === undefined) {
-      sendJson(response, 404, { error: `no admin endpoint ${name}`, endpoints: [...this.adminHandlers.keys()] });
+      sendJson(response, 404, { error: `no admin endpoint ${name}`, endpoints: this.adminList() });
       return;
     }
     const parsed = raw.length === 0 ? {} : safeParse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      sendJson(response, 400, { error: 'the body must be a JSON object' });
+      return;
+    }
     try {
-      sendJson(response, 200, handler((parsed ?? {}) as Record<string, unknown>, url.searchParams) ?? { ok: true });
+      sendJson(response, 200, handler(parsed as Record<string, unknown>, url.searchParams) ?? { ok: true });
     } catch (error) {
       sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
     }
+  }
+}
+
+const URL_BASE = 'http://emulator.invalid';
+
+function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', URL_BASE);
+  } catch {
+    return undefined;
   }
 }
 

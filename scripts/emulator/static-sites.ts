@@ -65,9 +65,37 @@ export function staticSitesOf(emulator: Emulator): StaticSites {
   return sites;
 }
 
+/** A host name as DNS compares it: lower case, without a port. */
+export function hostNameOf(host: string): string {
+  return host.toLowerCase().replace(/:\d+$/, '');
+}
+
+/** A host name with a dot, made of letters, digits, "-" and "." (what a custom domain can be). */
+export function isDomainName(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 253 && /^(?=.*\.)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value);
+}
+
+const customDomains = new WeakMap<Emulator, Map<string, string>>();
+
+/** Custom domains bound to environments' static hosting (domain → envId), cleared on reset. */
+export function hostingCustomDomainsOf(emulator: Emulator): Map<string, string> {
+  let domains = customDomains.get(emulator);
+  if (domains === undefined) {
+    const fresh = new Map<string, string>();
+    emulator.onReset(() => fresh.clear());
+    customDomains.set(emulator, fresh);
+    domains = fresh;
+  }
+  return domains;
+}
+
+/** The environment whose static hosting a host serves: its default domain or a custom one bound to it. */
 export function envByHostingDomain(emulator: Emulator, host: string): CloudEnv | undefined {
-  const name = host.toLowerCase().replace(/:\d+$/, '');
-  return [...cloudOf(emulator).envs.values()].find((env) => hostingDomainOf(env) === name);
+  const name = hostNameOf(host);
+  const envs = cloudOf(emulator).envs;
+  const custom = hostingCustomDomainsOf(emulator).get(name);
+  if (custom !== undefined) return envs.get(custom);
+  return [...envs.values()].find((env) => hostingDomainOf(env) === name);
 }
 
 export function envByHostingBucket(emulator: Emulator, bucket: string): CloudEnv | undefined {

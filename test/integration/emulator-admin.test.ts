@@ -1,5 +1,5 @@
 import type { Emulator } from '../../scripts/emulator';
-import { MINI_PROGRAM, useEmulator } from '../support/emulator';
+import { emulatorRequest, MINI_PROGRAM, stableToken, useEmulator, type JsonReply } from '../support/emulator';
 
 const current = useEmulator();
 let emulator: Emulator;
@@ -9,14 +9,12 @@ beforeEach(() => {
   emulator.reset();
 });
 
-async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${emulator.url}/${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+function post(path: string, body: unknown): Promise<JsonReply> {
+  return emulatorRequest(emulator, path, body);
 }
 
-async function token(): Promise<string> {
-  const { json } = await post('cgi-bin/stable_token', { grant_type: 'client_credential', appid: MINI_PROGRAM.appid, secret: MINI_PROGRAM.secret });
-  return String(json['access_token']);
+function token(): Promise<string> {
+  return stableToken(emulator);
 }
 
 describe('the emulator over HTTP, as a user drives it', () => {

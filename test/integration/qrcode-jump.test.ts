@@ -1,6 +1,6 @@
 import type { Emulator } from '../../scripts/emulator';
 import { loadBundle } from '../support/bundles';
-import { useEmulator, HTTP_KEY, ADMIN_OPENID, useAccount, PERSONAL, UNRELEASED, MINI_PROGRAM } from '../support/emulator';
+import { useEmulator, HTTP_KEY, ADMIN_OPENID, useAccount, PERSONAL, UNRELEASED, MINI_PROGRAM, SERVICE_ACCOUNT } from '../support/emulator';
 import { setEnv } from '../support/env';
 import { actAsMiniProgramUser, httpBody, httpEvent } from '../support/events';
 
@@ -134,6 +134,52 @@ describe('invoked directly (console, CLI, another function)', () => {
     expect(await loadBundle('addJumpQRCode')({ ...RULE, prefix: own, debug_url: [] })).toMatchObject({ errcode: 0 });
     expect(await loadBundle('publishJumpQRCode')({ prefix: own })).toMatchObject({ errcode: 85074 });
     expect(await loadBundle('addJumpQRCode')({ ...RULE, is_edit: 0 })).toMatchObject({ errcode: 85072 });
+  });
+});
+
+describe('service-account rules (a service account with a linked Mini Program)', () => {
+  const codes = ['0a', '0b', '0c', '0d', '0e'];
+  const prefixOf = (code: string): string => `http://weixin.qq.com/q/${code}`;
+
+  beforeEach(async () => {
+    useAccount(emulator, SERVICE_ACCOUNT.appid, SERVICE_ACCOUNT.secret);
+    const add = loadBundle('addJumpQRCode');
+    for (const code of codes) {
+      expect(await add({ prefix: prefixOf(code), appid: MINI_PROGRAM.appid, path: `pages/${code}/index`, is_edit: 0 })).toEqual({ errcode: 0, errmsg: 'ok', prefix: prefixOf(code) });
+    }
+  });
+
+  it('adds rules with appid and lists the latest ones (get_type 0, the default)', async () => {
+    expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpadd')[0]?.body).toEqual({ prefix: prefixOf('0a'), appid: MINI_PROGRAM.appid, path: 'pages/0a/index', is_edit: 0 });
+    const list = await loadBundle('getJumpQRCode')({ appid: MINI_PROGRAM.appid });
+    expect(list).toMatchObject({ errcode: 0, list_size: 5, total_count: 5, qrcodejump_pub_quota: 100 });
+    expect(list['rule_list']).toEqual([...codes].reverse().map((code) => ({ prefix: prefixOf(code), path: `pages/${code}/index`, state: 1 })));
+    // The ordinary-link listing of the same account does not mix them in.
+    expect(await loadBundle('getJumpQRCode')({})).toMatchObject({ errcode: 0, list_size: 0, rule_list: [] });
+  });
+
+  it('lists by prefix_list (get_type 1) and by page (get_type 2), with the total count', async () => {
+    const get = loadBundle('getJumpQRCode');
+    const byPrefix = await get({ appid: MINI_PROGRAM.appid, get_type: 1, prefix_list: [prefixOf('0b'), prefixOf('0d'), prefixOf('zz')] });
+    expect(byPrefix).toMatchObject({ errcode: 0, list_size: 2, total_count: 5 });
+    expect((byPrefix['rule_list'] as Array<{ prefix: string }>).map((rule) => rule.prefix).sort()).toEqual([prefixOf('0b'), prefixOf('0d')]);
+
+    const pages = [];
+    for (const page_num of [1, 2, 3, 4]) pages.push(await get({ appid: MINI_PROGRAM.appid, get_type: 2, page_num, page_size: 2 }));
+    expect(pages.map((page) => page['list_size'])).toEqual([2, 2, 1, 0]);
+    expect(pages.every((page) => page['total_count'] === 5)).toBe(true);
+    const paged = pages.flatMap((page) => (page['rule_list'] as Array<{ prefix: string }>).map((rule) => rule.prefix));
+    expect(paged).toEqual([...codes].reverse().map(prefixOf)); // every rule once, newest first
+    expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpget')[1]?.body).toEqual({ appid: MINI_PROGRAM.appid, get_type: 2, page_num: 1, page_size: 2 });
+  });
+
+  it('passes WeChat\'s 40097 through for parameters of another get_type', async () => {
+    const get = loadBundle('getJumpQRCode');
+    expect(await get({ appid: MINI_PROGRAM.appid, get_type: 2, prefix_list: [prefixOf('0a')], page_num: 1, page_size: 2 })).toMatchObject({ errcode: 40097 });
+    expect(await get({ appid: MINI_PROGRAM.appid, get_type: 1 })).toMatchObject({ errcode: 40097 });
+    expect(await get({ appid: MINI_PROGRAM.appid, get_type: 2, page_num: 1 })).toMatchObject({ errcode: 40097 });
+    expect(await get({ appid: MINI_PROGRAM.appid, page_num: 1, page_size: 2 })).toMatchObject({ errcode: 40097 });
+    expect(await get({ get_type: 0 })).toMatchObject({ errcode: 40097 });
   });
 });
 

@@ -51,7 +51,7 @@ describe('bundles under the CLI bootstrap, against the emulator', () => {
   let emulator: Emulator;
   let env: Record<string, string>;
   beforeAll(async () => {
-    emulator = await startEmulator({ settings: { qrcodeJumpRatePerSecond: 0 } });
+    emulator = await startEmulator({ settings: { qrcodeJumpRatePerSecond: 0, verification: 'served-hosts-only' } }); // rules on shop.example.com: see TEST_SETTINGS
     env = {
       WXOPEN_API_BASE: emulator.url,
       WXOPEN_APPID: MINI_PROGRAM.appid,

@@ -1,5 +1,8 @@
 import type { Account, AccountType } from '../accounts';
-import type { Emulator } from '../server';
+import { VERIFICATION_MODES, type Emulator, type EmulatorSettings, type VerificationMode } from '../server';
+
+/** The largest clock advance, token life or delay the control API takes (100 years): keeps dates valid. */
+const MAX_SECONDS = 100 * 365 * 86_400;
 
 const TYPES: readonly AccountType[] = ['miniprogram', 'personal-miniprogram', 'service'];
 
@@ -9,13 +12,20 @@ function text(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
+function linkedMiniPrograms(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((appid) => typeof appid !== 'string')) throw new Error('linked_mini_programs must be a list of appids');
+  return value as string[];
+}
+
 /**
  * The emulator's own control API, under /__emulator/ (never part of WeChat):
  * GET  calls[?path=]      what crossed the wire      POST reset            fresh state
  * POST faults {...}       queue a fault (faults.ts)  GET  faults           queued faults
  * POST accounts {...}     add or change an account   GET  accounts         accounts (no secrets)
  * POST revoke-tokens {appid?|token?}                 POST clock {advance_seconds}
- * POST settings {...}     change EmulatorSettings    POST issue-token {appid, kind, ttl_seconds?}
+ * POST settings {...}     change EmulatorSettings (numbers; verification: 'strict' | 'served-hosts-only')
+ * POST issue-token {appid, kind, ttl_seconds?}
  */
 export function adminModule(emulator: Emulator): void {
   emulator.admin('calls', (_body, query) => {
@@ -41,7 +51,7 @@ export function adminModule(emulator: Emulator): void {
         secret: typeof body['secret'] === 'string' ? body['secret'] : existing?.secret ?? text(body, 'secret'),
         type,
         released: typeof body['released'] === 'boolean' ? body['released'] : existing?.released ?? true,
-        linkedMiniPrograms: Array.isArray(body['linked_mini_programs']) ? body['linked_mini_programs'].map(String) : existing?.linkedMiniPrograms ?? [],
+        linkedMiniPrograms: linkedMiniPrograms(body['linked_mini_programs']) ?? existing?.linkedMiniPrograms ?? [],
       };
       const key = typeof body['marketcode_key'] === 'string' ? body['marketcode_key'] : existing?.marketcodeKey;
       if (key !== undefined) account.marketcodeKey = key;
@@ -58,18 +68,26 @@ export function adminModule(emulator: Emulator): void {
     ),
   }));
   emulator.admin('clock', (body) => {
-    const seconds = Number(body['advance_seconds'] ?? 0);
-    if (!Number.isFinite(seconds) || seconds < 0) throw new Error('advance_seconds must be a number >= 0');
+    const seconds = body['advance_seconds'] ?? 0;
+    if (typeof seconds !== 'number' || !(seconds >= 0 && seconds <= MAX_SECONDS)) throw new Error(`advance_seconds must be a number from 0 to ${MAX_SECONDS} (100 years)`);
     emulator.advanceClock(seconds);
     return { now: emulator.now() };
   });
   emulator.admin('settings', (body) => {
+    const changes: Partial<EmulatorSettings> = {};
     for (const [key, value] of Object.entries(body)) {
       if (!(key in emulator.settings)) throw new Error(`unknown setting ${key}`);
-      if (typeof value !== 'number' || value < 0) throw new Error(`${key} must be a number >= 0`);
-      (emulator.settings as unknown as Record<string, number>)[key] = value;
-      if (key === 'tokenTtlSeconds') emulator.tokens.ttlSeconds = value;
+      if (key === 'verification') {
+        if (!VERIFICATION_MODES.includes(value as VerificationMode)) throw new Error(`verification must be one of ${VERIFICATION_MODES.join(', ')}`);
+        changes.verification = value as VerificationMode;
+      } else {
+        if (typeof value !== 'number' || !(value >= 0 && value <= MAX_SECONDS)) throw new Error(`${key} must be a number from 0 to ${MAX_SECONDS}`);
+        (changes as Record<string, number>)[key] = value;
+      }
     }
+    // All checked before any is applied: a refused request changes nothing.
+    Object.assign(emulator.settings, changes);
+    if (changes.tokenTtlSeconds !== undefined) emulator.tokens.ttlSeconds = changes.tokenTtlSeconds;
     return { settings: emulator.settings };
   });
   emulator.admin('issue-token', (body) => {
@@ -77,7 +95,8 @@ export function adminModule(emulator: Emulator): void {
     if (!emulator.accounts.has(appid)) throw new Error(`unknown appid ${appid}`);
     const kind = text(body, 'kind');
     if (kind !== 'access' && kind !== 'component' && kind !== 'cloudbase') throw new Error('kind must be access, component or cloudbase');
-    const ttl = body['ttl_seconds'] === undefined ? undefined : Number(body['ttl_seconds']);
+    const ttl = body['ttl_seconds'];
+    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 0 || ttl > MAX_SECONDS)) throw new Error(`ttl_seconds must be a whole number from 0 to ${MAX_SECONDS}`);
     const record = emulator.tokens.issue(appid, kind, ttl);
     return { token: record.value, expires_in: Math.floor((record.expiresAt - emulator.now()) / 1000) };
   });

@@ -330,7 +330,11 @@ export function marketCodeModule(emulator: Emulator): void {
   emulator.admin('marketcode-package', (body) => {
     const buffer = body['buffer'];
     if (typeof buffer !== 'string') throw new Error('buffer (base64) is required');
-    state.overridePackage(BigInt(String(body['application_id'])), Number(body['code_start']), Number(body['code_end']), buffer);
+    const id = String(body['application_id']);
+    if (!/^[1-9][0-9]{0,19}$/.test(id)) throw new Error('application_id must be a decimal id');
+    const [start, end] = [body['code_start'], body['code_end']];
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) throw new Error('code_start and code_end must be whole numbers');
+    state.overridePackage(BigInt(id), start as number, end as number, buffer);
     return { ok: true };
   });
 }

@@ -1,6 +1,7 @@
 import { linkMatchesPrefix, MAX_DEBUG_URLS, MAX_RULES, prefixProblem, SERVICE_ACCOUNT_PREFIX, verificationFileUrl } from '../../../shared/qrcode-jump/prefix-rules';
 import { verificationFileOf, type Account } from '../accounts';
 import type { Emulator, RouteContext } from '../server';
+import { hostNameOf, isDomainName } from '../static-sites';
 import { COMMON, fail } from '../wechat-reply';
 
 interface StoredRule {
@@ -31,15 +32,29 @@ const BLACKLISTED = /(^|\.)blacklisted\.invalid$/i;
  * checks (prefix syntax 85066, debug_url under the prefix 85068 and at most 5, 100 rules 85073,
  * repeated prefix 85071, owned by another account 85072, published rules not editable 40097,
  * never-released Mini Program 85074, 100 publishes a month 886000, personal accounts 85075,
- * more than 5 calls a second 44990), and the verification-file check on add when the prefix's
- * host is one the emulator serves (85069).
+ * more than 5 calls a second 44990), the verification-file check on add (85069, see
+ * `settings.verification`), and service-account listings by get_type (selectServiceRules).
  */
 export function qrcodeJumpModule(emulator: Emulator): void {
   const byAccount = new Map<string, AccountRules>();
   const owners = new Map<string, string>();
+  /** Hosts treated as serving every account's verification file (admin verified-hosts). */
+  const verifiedHosts = new Set<string>();
   emulator.onReset(() => {
     byAccount.clear();
     owners.clear();
+    verifiedHosts.clear();
+  });
+
+  // verified-hosts {host}: that host counts as serving the right verification file (a domain the
+  // developer controls outside the emulator); GET (no body) lists them.
+  emulator.admin('verified-hosts', (body) => {
+    if (Object.keys(body).length > 0) {
+      const host = body['host'];
+      if (!isDomainName(host)) throw new Error('host must be a host name such as shop.example.com');
+      verifiedHosts.add(hostNameOf(host));
+    }
+    return { hosts: [...verifiedHosts] };
   });
 
   function stateOf(appid: string): AccountRules {
@@ -82,16 +97,24 @@ export function qrcodeJumpModule(emulator: Emulator): void {
     return number;
   }
 
+  /**
+   * WeChat fetches the verification file from the prefix's host: hosts the emulator serves must
+   * serve the right file; registered hosts pass; any other host fails in 'strict' mode (WeChat
+   * cannot fetch it) and passes in 'served-hosts-only' mode.
+   */
   async function checkVerificationFile(account: Account, prefix: string): Promise<void> {
     const file = verificationFileOf(account.appid);
     const where = verificationFileUrl(prefix, file.file_name);
     if (where === undefined) return;
+    const url = new URL(where);
+    if (verifiedHosts.has(hostNameOf(url.hostname))) return;
     for (const resolve of emulator.hostedFileResolvers) {
-      const served = await resolve(new URL(where));
+      const served = await resolve(url);
       if (served === undefined) continue; // not a host this resolver serves
       if (served === null || served.toString('utf8').trim() !== file.file_content) fail(85069, 'check confirm file fail');
       return;
     }
+    if (emulator.settings.verification === 'strict') fail(85069, 'check confirm file fail');
   }
 
   emulator.route('cgi-bin/wxopen/qrcodejumpdownload', { token: 'access' }, (context) => {
@@ -143,21 +166,27 @@ export function qrcodeJumpModule(emulator: Emulator): void {
 
   emulator.route('cgi-bin/wxopen/qrcodejumpget', { token: 'access' }, (context) => {
     const { account, state } = enter(context);
+    const { body } = context;
+    const quota = { qrcodejump_open: 1, qrcodejump_pub_quota: MONTHLY_PUBLISH_QUOTA - publishesThisMonth(state, emulator.now()) };
     const rules = [...state.rules.values()];
-    const appid = context.body['appid'];
-    const selected = appid === undefined ? rules.filter((rule) => rule.appid === undefined) : rules.filter((rule) => rule.appid === appid);
-    const ruleList = selected.map((rule) =>
-      rule.appid === undefined
-        ? { prefix: rule.prefix, permit_sub_rule: rule.permit_sub_rule, path: rule.path, open_version: rule.open_version, debug_url: rule.debug_url, state: rule.state }
-        : { prefix: rule.prefix, path: rule.path, state: rule.state },
-    );
+    if (body['appid'] === undefined) {
+      const extra = LISTING_FIELDS.find((name) => body[name] !== undefined);
+      if (extra !== undefined) COMMON.invalidArgs(`${extra} applies to service-account rules (with appid) only`);
+      const ruleList = rules
+        .filter((rule) => rule.appid === undefined)
+        .map((rule) => ({ prefix: rule.prefix, permit_sub_rule: rule.permit_sub_rule, path: rule.path, open_version: rule.open_version, debug_url: rule.debug_url, state: rule.state }));
+      return { rule_list: ruleList, ...quota, list_size: ruleList.length };
+    }
+    const appid = text(body, 'appid');
+    if (account.type !== 'service') fail(61007, 'api is unauthorized to component');
+    // Newest first: get_type 0 is "the latest 10 000".
+    const own = rules.filter((rule) => rule.appid === appid).reverse();
+    const selected = selectServiceRules(body, own);
     return {
-      rule_list: ruleList,
-      qrcodejump_open: 1,
-      list_size: ruleList.length,
-      qrcodejump_pub_quota: MONTHLY_PUBLISH_QUOTA - publishesThisMonth(state, emulator.now()),
-      ...(appid === undefined ? {} : { total_count: ruleList.length }),
-      ...(account.type === 'service' ? {} : {}),
+      rule_list: selected.map((rule) => ({ prefix: rule.prefix, path: rule.path, state: rule.state })),
+      ...quota,
+      list_size: selected.length,
+      total_count: own.length,
     };
   });
 
@@ -182,6 +211,44 @@ export function qrcodeJumpModule(emulator: Emulator): void {
     rule.state = 2;
     return {};
   });
+}
+
+const LISTING_FIELDS = ['get_type', 'prefix_list', 'page_num', 'page_size'] as const;
+export const LATEST_RULES_LIMIT = 10_000;
+export const MAX_LISTING = 200;
+
+/** An optional whole number in [min, max]; numeric strings are taken as WeChat does. */
+function wholeNumber(body: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) COMMON.invalidArgs(`${name} must be a whole number from ${min} to ${max}`);
+  return number;
+}
+
+/**
+ * Service-account listings (qrcodejumpget with appid): get_type 0 (default) the latest 10 000,
+ * 1 the rules of prefix_list (1 to 200 prefixes), 2 page page_num (>= 1) of page_size (1 to 200).
+ * A parameter of another get_type, or a missing one, is 40097.
+ */
+function selectServiceRules(body: Record<string, unknown>, rules: StoredRule[]): StoredRule[] {
+  const getType = wholeNumber(body, 'get_type', 0, 2) ?? 0;
+  const prefixList = body['prefix_list'];
+  const pageNum = wholeNumber(body, 'page_num', 1, Number.MAX_SAFE_INTEGER);
+  const pageSize = wholeNumber(body, 'page_size', 1, MAX_LISTING);
+  if (getType !== 1 && prefixList !== undefined) COMMON.invalidArgs('prefix_list needs get_type 1');
+  if (getType !== 2 && (pageNum !== undefined || pageSize !== undefined)) COMMON.invalidArgs('page_num and page_size need get_type 2');
+  if (getType === 0) return rules.slice(0, LATEST_RULES_LIMIT);
+  if (getType === 1) {
+    if (prefixList === undefined || prefixList === null) return COMMON.invalidArgs('get_type 1 needs prefix_list');
+    if (!Array.isArray(prefixList) || prefixList.length === 0 || prefixList.length > MAX_LISTING || prefixList.some((prefix) => typeof prefix !== 'string')) {
+      return COMMON.invalidArgs(`prefix_list must be a list of 1 to ${MAX_LISTING} prefixes`);
+    }
+    const wanted = new Set(prefixList as string[]);
+    return rules.filter((rule) => wanted.has(rule.prefix));
+  }
+  if (pageNum === undefined || pageSize === undefined) return COMMON.invalidArgs('get_type 2 needs page_num and page_size');
+  return rules.slice((pageNum - 1) * pageSize, pageNum * pageSize);
 }
 
 function publishesThisMonth(state: AccountRules, now: number): number {

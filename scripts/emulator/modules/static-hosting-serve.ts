@@ -4,7 +4,7 @@ import { cloudOf } from '../cloud-envs';
 import { sendObject } from '../cos-reply';
 import type { Emulator } from '../server';
 import { decodePath } from '../signed-links';
-import { envByHostingDomain, staticSitesOf } from '../static-sites';
+import { envByHostingDomain, hostingCustomDomainsOf, hostNameOf, isDomainName, staticSitesOf } from '../static-sites';
 
 export const HOSTING_ROUTE = '/__hosting/';
 
@@ -24,7 +24,8 @@ function notFound(response: ServerResponse, request: IncomingMessage): void {
 /**
  * The static hosting stand-in: serves each environment's site over HTTP
  * - by Host header: a request whose Host is `<envId>-<tencentAppId>.tcloudbaseapp.com`
- *   (`curl -H 'Host: demo-env-1a2b3c-1300000001.tcloudbaseapp.com' http://127.0.0.1:8787/`), and
+ *   (`curl -H 'Host: demo-env-1a2b3c-1300000001.tcloudbaseapp.com' http://127.0.0.1:8787/`) or a
+ *   custom domain bound with /__emulator/hosting-domains, and
  * - by path prefix: `/__hosting/<envId>/<path>` (plain curl or a browser);
  * "/" and folders serve index.html, unknown files 404, other methods than GET/HEAD 405.
  * It also lets qrcodejumpadd fetch verification files from the hosting domains (85069 check).
@@ -55,6 +56,24 @@ export function staticHostingServeModule(emulator: Emulator): void {
     if (file === undefined) notFound(response, request);
     else sendObject(response, request.method, file.bytes, file.contentType);
     return true;
+  });
+
+  // hosting-domains {env, domain}: binds a custom domain to an environment's hosting (as the
+  // console's "custom domain" does); GET (no body) lists the bindings.
+  emulator.admin('hosting-domains', (body) => {
+    const domains = hostingCustomDomainsOf(emulator);
+    if (Object.keys(body).length > 0) {
+      const envId = body['env'];
+      const env = typeof envId === 'string' ? cloudOf(emulator).envs.get(envId) : undefined;
+      if (env === undefined) throw new Error(`env must be one of ${[...cloudOf(emulator).envs.keys()].join(', ')}`);
+      const domain = body['domain'];
+      if (!isDomainName(domain)) throw new Error('domain must be a host name such as www.example.com');
+      const name = hostNameOf(domain);
+      const bound = domains.get(name) ?? envByHostingDomain(emulator, name)?.envId;
+      if (bound !== undefined && bound !== env.envId) throw new Error(`${name} already serves env ${bound}`);
+      domains.set(name, env.envId);
+    }
+    return { domains: [...domains].map(([domain, env]) => ({ domain, env })) };
   });
 
   emulator.hostedFileResolvers.push(async (url) => {
