@@ -1,4 +1,4 @@
-import { isSafeNumber, parse, stringify, type LosslessNumber } from 'lossless-json';
+import { isSafeNumber, parse, stringify } from 'lossless-json';
 
 /**
  * JSON that keeps 64-bit ids whole. WeChat documents ids such as application_id as Uint64: a plain
@@ -60,4 +60,3 @@ export function stringifyJson(value: unknown): string {
   return text;
 }
 
-export type { LosslessNumber };

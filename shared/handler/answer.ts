@@ -1,4 +1,3 @@
-import type { ErrorAnswer, WxOpenError } from '../errors';
 
 /** Every success has WeChat's shape: errcode 0, errmsg "ok", then the operation's own fields. */
 export type SuccessAnswer<T extends object> = { errcode: 0; errmsg: 'ok' } & T;
@@ -22,8 +21,4 @@ export function httpAnswer(statusCode: number, answer: object): HttpAnswer {
     body: JSON.stringify(answer),
     isBase64Encoded: false,
   };
-}
-
-export function errorAnswer(error: WxOpenError): ErrorAnswer {
-  return error.toAnswer();
 }
