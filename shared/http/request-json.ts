@@ -3,6 +3,7 @@ import { LOCAL } from '../error-codes';
 import { LocalError, WeChatApiError } from '../errors';
 import { parseJson, stringifyJson } from '../json';
 import { redact } from '../redact';
+import { isTimeout } from './fetch-errors';
 
 export interface JsonRequest {
   /** The API name for messages and logs, e.g. "cgi-bin/wxopen/qrcodejumpadd". */
@@ -69,9 +70,7 @@ export async function requestJson(request: JsonRequest): Promise<Record<string, 
     response = await fetch(request.url, init);
     text = await response.text();
   } catch (error) {
-    // Not `instanceof Error`: fetch's DOMException may come from another realm (test sandboxes).
-    const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : '';
-    if (name === 'TimeoutError' || name === 'AbortError') {
+    if (isTimeout(error)) {
       throw new LocalError(
         timedOutByDeadline ? LOCAL.DEADLINE_EXCEEDED : LOCAL.NETWORK_ERROR,
         `${request.api}: WeChat did not answer within ${budget} ms`,

@@ -7,6 +7,7 @@
 import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
+import { isTimeout } from '../http/fetch-errors';
 import { withoutQuery } from '../static-hosting/upload-host-policy';
 import { cosError } from './cos-error';
 
@@ -39,8 +40,7 @@ export async function sendToStorage(request: StorageRequest): Promise<Response> 
     response = await fetch(request.url, init);
     text = await response.text();
   } catch (error) {
-    const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name) : '';
-    const reason = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${budget} ms` : 'network error';
+    const reason = isTimeout(error) ? `no answer within ${budget} ms` : 'network error';
     throw new LocalError(LOCAL.UPLOAD_STORAGE_UNAVAILABLE, `${label}: ${method} ${where}: ${reason}`, { cause: error });
   }
   if (response.status >= 300 && response.status < 400) {
