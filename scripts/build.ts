@@ -3,31 +3,61 @@
  * exports.main, target node18, no node_modules needed at run time), then cloudbaserc.json brought
  * in line with the function folders. `--check` fails instead of rewriting cloudbaserc.json.
  */
-import { build } from 'esbuild';
-import { statSync } from 'node:fs';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { bundlePath, FUNCTIONS_DIR, functionNames } from './function-catalogue';
+import { bundlePath, FUNCTIONS_DIR, functionNames, ROOT } from './function-catalogue';
 import { cloudbaseRcInSync, readCloudbaseRc, syncCloudbaseRc, writeCloudbaseRc } from './cloudbaserc';
 
+/**
+ * The database token store bundles @cloudbase/node-sdk (about 1 MB): it is built once as a file of
+ * its own and placed beside each bundle that may load it, which it does only on first use
+ * (shared/tokens/store/select-store.ts), so the functions' cold start does not carry it.
+ */
+export const DATABASE_STORE_FILE = 'cloudbase-token-store.js';
+const DATABASE_STORE_SOURCE = join(ROOT, 'shared', 'tokens', 'store', 'cloudbase-token-store.ts');
+
+const COMMON: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+const databaseStoreOutside: Plugin = {
+  name: 'database-store-outside',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/cloudbase-token-store$/ }, () => ({ path: `./${DATABASE_STORE_FILE}`, external: true }));
+  },
+};
+
+/** Whether a built bundle may load the database store (it names the file). */
+export function loadsDatabaseStore(name: string): boolean {
+  return readFileSync(bundlePath(name), 'utf8').includes(`./${DATABASE_STORE_FILE}`);
+}
+
 export async function buildFunctions(names: readonly string[] = functionNames()): Promise<void> {
-  await Promise.all(
-    names.map((name) =>
-      build({
-        entryPoints: [join(FUNCTIONS_DIR, name, 'index.ts')],
-        outfile: bundlePath(name),
-        bundle: true,
-        platform: 'node',
-        target: 'node18',
-        format: 'cjs',
-        minify: true,
-        keepNames: true,
-        legalComments: 'none',
-        logLevel: 'warning',
-      }),
-    ),
-  );
+  const scratch = mkdtempSync(join(tmpdir(), 'wxopen-build-'));
+  const storeFile = join(scratch, DATABASE_STORE_FILE);
+  try {
+    await Promise.all([
+      build({ ...COMMON, entryPoints: [DATABASE_STORE_SOURCE], outfile: storeFile }),
+      ...names.map((name) => build({ ...COMMON, entryPoints: [join(FUNCTIONS_DIR, name, 'index.ts')], outfile: bundlePath(name), plugins: [databaseStoreOutside] })),
+    ]);
+    for (const name of names) {
+      const target = join(dirname(bundlePath(name)), DATABASE_STORE_FILE);
+      if (loadsDatabaseStore(name)) copyFileSync(storeFile, target);
+      else rmSync(target, { force: true });
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {

@@ -14,6 +14,17 @@ export function functionNames(): string[] {
     .sort();
 }
 
+/**
+ * Functions that WeChat itself calls (the platform's push receiver): they take WeChat's signed
+ * XML over HTTP, answer plain text, and have no JSON input, bearer key or admin caller.
+ */
+export const PUSH_RECEIVERS: ReadonlySet<string> = new Set(['componentEvents']);
+
+/** The functions people and programs call: JSON input, one of the three caller kinds. */
+export function callableFunctionNames(): string[] {
+  return functionNames().filter((name) => !PUSH_RECEIVERS.has(name));
+}
+
 export function bundlePath(name: string): string {
   return join(DIST_FUNCTIONS_DIR, name, 'index.js');
 }

@@ -20,11 +20,43 @@ export interface Config {
   cloudbaseTokenFile: string;
   /** WXOPEN_REQUEST_TIMEOUT_MS: upper bound for one WeChat request (the time budget may cut it shorter). */
   requestTimeoutMs: number;
+  /** WXOPEN_COMPONENT_*: third-party platform mode (acting for authorized merchants). */
+  component?: ComponentConfig;
+  /** Where component and authorizer tokens, tickets and refresh tokens are kept. */
+  tokenStore: TokenStoreConfig;
 }
+
+/** A third-party platform (服务商) as registered on the open platform. */
+export interface ComponentConfig {
+  /** WXOPEN_COMPONENT_APPID */
+  appId: string;
+  /** WXOPEN_COMPONENT_APPSECRET */
+  appSecret: string;
+  /** WXOPEN_COMPONENT_TOKEN: the message-check token (signs pushes). Needed by the push receiver. */
+  token?: string;
+  /** WXOPEN_COMPONENT_AES_KEY: the 43-character EncodingAESKey. Needed by the push receiver. */
+  aesKey?: string;
+  /** WXOPEN_TOKEN_REFRESH_BUDGET: token fetches allowed per token per day before refusing (storm guard). */
+  refreshBudgetPerDay: number;
+  /** WXOPEN_TOKEN_LEASE_MS: how long one instance may hold a token's refresh lease (a dead holder delays the others this long). */
+  leaseMs: number;
+}
+
+/**
+ * WXOPEN_TOKEN_STORE: 'memory' (this instance only) or 'cloudbase' (the environment's database,
+ * shared by every instance of every function); see readTokenStore for the default. WXOPEN_TOKEN_STORE_ENV names the
+ * environment (default: the function's own); WXOPEN_TCB_SERVICE_URL points the SDK elsewhere (the
+ * emulator) and is for local runs only.
+ */
+export type TokenStoreConfig = { kind: 'memory' } | { kind: 'cloudbase'; envId?: string; serviceUrl?: string };
 
 export const DEFAULT_API_BASE = 'https://api.weixin.qq.com';
 export const DEFAULT_CLOUDBASE_TOKEN_FILE = '/.tencentcloudbase/wx/cloudbase_access_token';
 const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+/** A 2-hour token needs 12 fetches a day; 100 leaves room for invalidations and stops a storm early. */
+export const DEFAULT_REFRESH_BUDGET_PER_DAY = 100;
+/** Longer than one token fetch takes (a request is bounded by 5 s), short enough that a dead holder costs little. */
+export const DEFAULT_LEASE_MS = 10_000;
 /** The bearer key is all that stands between the internet and the functions' HTTP paths. */
 export const MIN_HTTP_KEY_LENGTH = 24;
 
@@ -61,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const config: Config = {
     apiBase,
+    tokenStore: readTokenStore(env, read(env, 'WXOPEN_COMPONENT_APPID') !== undefined),
     adminOpenIds: new Set(
       (read(env, 'WXOPEN_ADMIN_OPENIDS') ?? '')
         .split(',')
@@ -80,5 +113,61 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const componentAccessToken = read(env, 'WXOPEN_COMPONENT_ACCESS_TOKEN');
   if (componentAccessToken !== undefined) config.componentAccessToken = componentAccessToken;
+  const component = readComponent(env);
+  if (component !== undefined) config.component = component;
   return config;
+}
+
+function readComponent(env: Env): ComponentConfig | undefined {
+  const appId = read(env, 'WXOPEN_COMPONENT_APPID');
+  const appSecret = read(env, 'WXOPEN_COMPONENT_APPSECRET');
+  const token = read(env, 'WXOPEN_COMPONENT_TOKEN');
+  const aesKey = read(env, 'WXOPEN_COMPONENT_AES_KEY');
+  if (appId === undefined && appSecret === undefined) {
+    if (token !== undefined || aesKey !== undefined) {
+      throw configError('WXOPEN_COMPONENT_APPID', 'must be set (with WXOPEN_COMPONENT_APPSECRET) when WXOPEN_COMPONENT_TOKEN or WXOPEN_COMPONENT_AES_KEY is set');
+    }
+    return undefined;
+  }
+  if (appId === undefined) throw configError('WXOPEN_COMPONENT_APPID', 'must be set when WXOPEN_COMPONENT_APPSECRET is set');
+  if (appSecret === undefined) throw configError('WXOPEN_COMPONENT_APPSECRET', 'must be set when WXOPEN_COMPONENT_APPID is set');
+  if (!/^wx[0-9a-zA-Z]{16}$/.test(appId)) throw configError('WXOPEN_COMPONENT_APPID', 'must be the platform\'s appid: wx and 16 letters or digits');
+  if (aesKey !== undefined && !/^[A-Za-z0-9]{43}$/.test(aesKey)) {
+    throw configError('WXOPEN_COMPONENT_AES_KEY', 'must be the 43-character EncodingAESKey (letters and digits) from the platform\'s development settings');
+  }
+  const budgetText = read(env, 'WXOPEN_TOKEN_REFRESH_BUDGET');
+  const refreshBudgetPerDay = budgetText === undefined ? DEFAULT_REFRESH_BUDGET_PER_DAY : Number(budgetText);
+  if (!Number.isInteger(refreshBudgetPerDay) || refreshBudgetPerDay < 1 || refreshBudgetPerDay > 100000) {
+    throw configError('WXOPEN_TOKEN_REFRESH_BUDGET', 'must be a whole number of token fetches per token per day, from 1 to 100000');
+  }
+  const leaseText = read(env, 'WXOPEN_TOKEN_LEASE_MS');
+  const leaseMs = leaseText === undefined ? DEFAULT_LEASE_MS : Number(leaseText);
+  if (!Number.isInteger(leaseMs) || leaseMs < 1000 || leaseMs > 60000) {
+    throw configError('WXOPEN_TOKEN_LEASE_MS', 'must be a whole number of milliseconds from 1000 to 60000');
+  }
+  const component: ComponentConfig = { appId, appSecret, refreshBudgetPerDay, leaseMs };
+  if (token !== undefined) component.token = token;
+  if (aesKey !== undefined) component.aesKey = aesKey;
+  return component;
+}
+
+/**
+ * Unset, the store is the database when the platform is configured and the function runs on the
+ * TCB runtime (a ticket in one instance's memory would be lost to every other function), and
+ * memory otherwise (local runs, tests, own-account mode, where nothing needs sharing).
+ */
+function readTokenStore(env: Env, componentConfigured: boolean): TokenStoreConfig {
+  const onTcbRuntime = read(env, 'TENCENTCLOUD_RUNENV') === 'SCF';
+  const kind = read(env, 'WXOPEN_TOKEN_STORE') ?? (componentConfigured && onTcbRuntime ? 'cloudbase' : 'memory');
+  if (kind === 'memory') return { kind };
+  if (kind !== 'cloudbase') throw configError('WXOPEN_TOKEN_STORE', 'must be "memory" (this instance only) or "cloudbase" (the environment\'s database, shared by every instance)');
+  const store: TokenStoreConfig = { kind };
+  const envId = read(env, 'WXOPEN_TOKEN_STORE_ENV');
+  if (envId !== undefined) store.envId = envId;
+  const serviceUrl = read(env, 'WXOPEN_TCB_SERVICE_URL');
+  if (serviceUrl !== undefined) {
+    if (!/^https?:\/\/[^/\s]+/i.test(serviceUrl)) throw configError('WXOPEN_TCB_SERVICE_URL', 'must be an http(s) URL (the emulator\'s database endpoint)');
+    store.serviceUrl = serviceUrl;
+  }
+  return store;
 }

@@ -7,6 +7,8 @@
  * page. Codes whose meaning WeChat never documented say so in their hint.
  */
 
+import { describeSets, permissionRequirementOf } from './component/permission-sets';
+
 export type ErrorCategory =
   /** our WeChat credentials or permissions were refused, or the caller was refused here */
   | 'auth'
@@ -99,6 +101,22 @@ export const LOCAL = {
   /** describestaticstore lists no static hosting for the environment */
   STATIC_HOSTING_NOT_FOUND: 990306,
 
+  // ---- third-party platform mode and the token store: 990500-990599 ----
+  /** authorizer_appid was given (or a component API called) but WXOPEN_COMPONENT_APPID/SECRET are not set */
+  COMPONENT_NOT_CONFIGURED: 990501,
+  /** no usable component_verify_ticket is stored (none pushed yet, or older than 12 hours) */
+  TICKET_UNAVAILABLE: 990502,
+  /** the merchant has no stored authorization (never authorized, revoked, or its refresh token was lost) */
+  AUTHORIZER_UNKNOWN: 990503,
+  /** a token was fetched more often today than WXOPEN_TOKEN_REFRESH_BUDGET allows: refused to save WeChat's quota */
+  TOKEN_REFRESH_BUDGET_SPENT: 990504,
+  /** the shared token store (the environment's database) could not be read or written */
+  TOKEN_STORE_UNAVAILABLE: 990505,
+  /** another instance holds the refresh lease and did not finish within this call's time budget */
+  TOKEN_REFRESH_BUSY: 990506,
+  /** a push to componentEvents was refused (signature, age, replay, ciphertext, appid or XML) */
+  PUSH_REFUSED: 990507,
+
   // ---- gateway, invoke and deploy tooling: 990400-990499 ----
   /** local gateway: no function folder by that name */
   GATEWAY_UNKNOWN_FUNCTION: 990401,
@@ -148,7 +166,10 @@ const TABLE: Readonly<Record<number, Entry>> = {
   61006: ['auth', 'The component_verify_ticket is invalid.'],
   61007: ['auth', 'The authorizer did not grant the permission set this API needs (3/18 for QR-code jump, 46 for market codes, 49 for CloudBase).'],
   61011: ['auth', 'Invalid component (third-party platform).'],
-  61023: ['auth', 'The authorizer_refresh_token is invalid; the authorizer must authorise again.'],
+  61023: ['auth', 'The merchant\'s authorizer_refresh_token is invalid (re-authorized elsewhere, or revoked): have the merchant authorize again (createAuthorizationLinks), or recover it with listAuthorizers {"recover": true}.'],
+  61009: ['input', 'The authorization code is invalid or already used: each auth_code can be exchanged once.'],
+  61010: ['input', 'The authorization code expired: have the merchant authorize again.'],
+  61003: ['auth', 'The component is not authorized by this merchant (or the authorization was revoked).'],
   61024: ['auth', 'This call requires api_component_token.'],
   89501: ['auth', 'An administrator confirmation for this IP is pending; retry later.'],
   89503: ['auth', 'This call needs administrator confirmation; wait for the administrator.'],
@@ -211,6 +232,15 @@ const TABLE: Readonly<Record<number, Entry>> = {
   [LOCAL.UPLOAD_STORAGE_UNAVAILABLE]: ['busy', 'The storage could not be reached, failed or did not answer in time; the file may or may not be stored. Call again (an upload to the same filename overwrites it).', { retryable: true, httpStatus: 502 }],
   [LOCAL.STATIC_HOSTING_NOT_FOUND]: ['platform', 'The environment has no static hosting: enable it (componenttcb/createstaticstore or the CloudBase console), then retry.'],
 
+  // ---- third-party platform mode and the token store (990500-990599) ----
+  [LOCAL.COMPONENT_NOT_CONFIGURED]: ['local', 'Acting for a merchant needs the platform: set WXOPEN_COMPONENT_APPID and WXOPEN_COMPONENT_APPSECRET (and WXOPEN_TOKEN_STORE=cloudbase so that every function shares the ticket and tokens).'],
+  [LOCAL.TICKET_UNAVAILABLE]: ['platform', 'No component_verify_ticket is stored: WeChat pushes one every 10 minutes to componentEvents (the authorization event URL). Check that URL in the platform settings, that componentEvents uses the same WXOPEN_TOKEN_STORE, and restart the push with startTicketPush.', { retryable: true, httpStatus: 503 }],
+  [LOCAL.AUTHORIZER_UNKNOWN]: ['input', 'This merchant has no stored authorization: have it authorize the platform (createAuthorizationLinks), or recover lost refresh tokens with listAuthorizers {"recover": true}.'],
+  [LOCAL.TOKEN_REFRESH_BUDGET_SPENT]: ['quota', 'This token was fetched more often today than WXOPEN_TOKEN_REFRESH_BUDGET allows, which points at a refresh storm (e.g. another system using the same platform refreshing it). Find the other user; the budget resets at midnight (UTC+8).', { httpStatus: 429 }],
+  [LOCAL.TOKEN_STORE_UNAVAILABLE]: ['busy', 'The token store (the environment\'s database) failed; retry. Check WXOPEN_TOKEN_STORE_ENV and that the function may use the database.', { retryable: true, httpStatus: 503 }],
+  [LOCAL.TOKEN_REFRESH_BUSY]: ['busy', 'Another instance is fetching this token and had not finished within this call\'s time budget; retry.', { retryable: true, httpStatus: 503 }],
+  [LOCAL.PUSH_REFUSED]: ['input', 'The push was refused and nothing was stored: check WXOPEN_COMPONENT_TOKEN, WXOPEN_COMPONENT_AES_KEY and WXOPEN_COMPONENT_APPID against the platform\'s development settings.', { httpStatus: 400 }],
+
   // ---- gateway, invoke and deploy tooling (990400-990499) ----
   [LOCAL.GATEWAY_UNKNOWN_FUNCTION]: ['input', 'No function by that name: call /<functionName> with one of the folders under functions/.', { httpStatus: 404 }],
   [LOCAL.GATEWAY_NOT_BUILT]: ['local', 'The function is not built: run npm run build (npm start builds first).', { httpStatus: 503 }],
@@ -268,6 +298,12 @@ const API_HINTS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
 
 /** The hint for a code as returned by one API (its own hint where the meaning depends on the API). */
 export function hintFor(errcode: number, api?: string): string {
+  if (errcode === 61007 && api !== undefined) {
+    const requirement = permissionRequirementOf(api);
+    if (requirement !== undefined) {
+      return `The merchant did not grant the permission set ${api} needs (${requirement.capability}: set ${describeSets(requirement.sets)}): have it authorize again with that set ticked.`;
+    }
+  }
   return (api === undefined ? undefined : API_HINTS[api]?.[errcode]) ?? describeCode(errcode).hint;
 }
 

@@ -27,6 +27,8 @@ export interface RouteOptions {
   token: 'access' | 'component' | 'none';
   /** Token-less endpoints (stable_token) may take a GET. */
   allowGet?: boolean;
+  /** Body fields (secrets, tickets, refresh tokens) the call log keeps as "[redacted]". */
+  redact?: readonly string[];
 }
 
 export type RouteHandler = (context: RouteContext) => Record<string, unknown> | Promise<Record<string, unknown>>;
@@ -34,7 +36,16 @@ export type RouteHandler = (context: RouteContext) => Record<string, unknown> | 
 /** Handles requests that are not WeChat API calls (COS uploads, static hosting). True when handled. */
 export type RawHandler = (request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
 
+/** Answers one control-API call (a value or a promise of one); a thrown Error is a 400 with its message. */
 export type AdminHandler = (body: Record<string, unknown>, query: URLSearchParams) => unknown;
+
+/**
+ * A check on the token of every API call, run after the registry's own (known, not revoked, the
+ * kind the route takes, not expired). Throws a WeChatReplyError to refuse the call; returns true
+ * when the token belongs to a holder other than an account (a third-party platform), whose tokens
+ * routes then accept with `account` undefined.
+ */
+export type TokenCheck = (path: string, token: TokenRecord) => boolean | void;
 
 /** One request as it crossed the wire, for tests to assert on. Token values are not kept. */
 export interface CallRecord {
@@ -92,6 +103,8 @@ export class Emulator {
   private readonly rawHandlers: RawHandler[] = [];
   private readonly adminHandlers = new Map<string, AdminHandler>();
   private readonly resetHooks: Array<() => void> = [];
+  private readonly closeHooks: Array<() => void> = [];
+  private readonly tokenChecks: TokenCheck[] = [];
   private clockOffsetMs = 0;
   private server: Server | undefined;
   url = '';
@@ -138,6 +151,16 @@ export class Emulator {
     this.resetHooks.push(hook);
   }
 
+  /** Runs when the emulator closes (stop timers there). */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
+  /** Adds a check every token-taking API call runs (see TokenCheck). */
+  addTokenCheck(check: TokenCheck): void {
+    this.tokenChecks.push(check);
+  }
+
   /** Back to a fresh start: state, tokens, calls and faults cleared; accounts as first given; clock real. */
   reset(): void {
     this.tokens.clear();
@@ -179,6 +202,7 @@ export class Emulator {
   }
 
   async close(): Promise<void> {
+    for (const hook of this.closeHooks) hook();
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
@@ -215,8 +239,8 @@ export class Emulator {
     raw: Buffer,
     response: ServerResponse,
   ): Promise<void> {
-    const tokenParam = ['access_token', 'cloudbase_access_token'].find((name) => url.searchParams.has(name));
-    const call = this.record({ method: request.method ?? 'GET', path, body: safeParse(raw), ...(tokenParam === undefined ? {} : { tokenParam }) });
+    const tokenParam = ['access_token', 'component_access_token', 'cloudbase_access_token'].find((name) => url.searchParams.has(name));
+    const call = this.record({ method: request.method ?? 'GET', path, body: redacted(safeParse(raw), route.options.redact), ...(tokenParam === undefined ? {} : { tokenParam }) });
     const fault = this.faults.take(path);
     if (fault !== undefined) {
       call.fault = fault.type;
@@ -238,7 +262,7 @@ export class Emulator {
     let answer: Record<string, unknown>;
     try {
       if (fault?.type === 'errcode') throw new WeChatReplyError(fault.errcode ?? -1, fault.errmsg ?? 'system error');
-      answer = { errcode: 0, errmsg: 'ok', ...(await this.runRoute(route, request, url, raw)) };
+      answer = { errcode: 0, errmsg: 'ok', ...(await this.runRoute(path, route, request, url, raw)) };
     } catch (error) {
       if (!(error instanceof WeChatReplyError)) throw error;
       answer = { errcode: error.errcode, errmsg: `${error.errmsg} rid: ${newRid()}` };
@@ -252,6 +276,7 @@ export class Emulator {
   }
 
   private async runRoute(
+    path: string,
     route: { options: RouteOptions; handler: RouteHandler },
     request: IncomingMessage,
     url: URL,
@@ -264,7 +289,9 @@ export class Emulator {
     if (options.token !== 'none') {
       token = this.checkToken(url, options.token);
       account = this.accounts.get(token.appid);
-      if (account === undefined) COMMON.invalidToken();
+      let heldElsewhere = false;
+      for (const check of this.tokenChecks) if (check(path, token) === true) heldElsewhere = true;
+      if (account === undefined && !heldElsewhere) COMMON.invalidToken();
     }
     let body: Record<string, unknown> = {};
     if (request.method === 'POST') {
@@ -276,8 +303,9 @@ export class Emulator {
     return handler({ body, query: url.searchParams, account, token, emulator: this });
   }
 
+  /** Component tokens may also come as ?component_access_token= (the third-party platform's own APIs). */
   private checkToken(url: URL, wanted: 'access' | 'component'): TokenRecord {
-    const access = url.searchParams.get('access_token');
+    const access = url.searchParams.get('access_token') ?? (wanted === 'component' ? url.searchParams.get('component_access_token') : null);
     const cloudbase = url.searchParams.get('cloudbase_access_token');
     const value = access ?? cloudbase;
     if (value === null || value === '') return COMMON.missingToken();
@@ -285,11 +313,12 @@ export class Emulator {
     if (record === undefined || record.revoked) return COMMON.invalidToken();
     const kindOk = access !== null ? record.kind === wanted : record.kind === 'cloudbase';
     if (!kindOk) return COMMON.invalidToken();
+    if (record.retiresAt !== undefined && record.retiresAt <= this.now() && record.retiresAt < record.expiresAt) return COMMON.invalidToken();
     if (record.expiresAt <= this.now()) return COMMON.expiredToken();
     return record;
   }
 
-  private handleAdmin(name: string, url: URL, raw: Buffer, response: ServerResponse): void {
+  private async handleAdmin(name: string, url: URL, raw: Buffer, response: ServerResponse): Promise<void> {
     const handler = this.adminHandlers.get(name);
     if (handler === undefined) {
       sendJson(response, 404, { error: `no admin endpoint ${name}`, endpoints: this.adminList() });
@@ -301,7 +330,7 @@ export class Emulator {
       return;
     }
     try {
-      sendJson(response, 200, handler(parsed as Record<string, unknown>, url.searchParams) ?? { ok: true });
+      sendJson(response, 200, (await handler(parsed as Record<string, unknown>, url.searchParams)) ?? { ok: true });
     } catch (error) {
       sendJson(response, 400, { error: error instanceof Error ? error.message : String(error) });
     }
@@ -325,6 +354,14 @@ function safeParse(raw: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The body as the call log keeps it: the named top-level fields replaced by "[redacted]". */
+function redacted(body: unknown, fields: readonly string[] | undefined): unknown {
+  if (fields === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const field of fields) if (field in copy) copy[field] = '[redacted]';
+  return copy;
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -9,6 +9,16 @@ export interface TokenRecord {
   issuedAt: number;
   expiresAt: number;
   revoked: boolean;
+  /**
+   * Authorizer tokens (kind 'access', appid = the merchant): the third-party platform (component
+   * appid) they were issued to. Unset for an account's own tokens.
+   */
+  component?: string;
+  /**
+   * Set when a newer token of the same holder replaced this one: from then on it is "not latest"
+   * (40001), even if it has not expired yet.
+   */
+  retiresAt?: number;
 }
 
 /**
@@ -26,7 +36,7 @@ export class TokenRegistry {
     public ttlSeconds = 7200,
   ) {}
 
-  issue(appid: string, kind: TokenKind, ttlSeconds = this.ttlSeconds): TokenRecord {
+  issue(appid: string, kind: TokenKind, ttlSeconds = this.ttlSeconds, component?: string): TokenRecord {
     const record: TokenRecord = {
       value: `${kind === 'access' ? 'AT' : kind === 'component' ? 'CT' : 'CB'}_${randomBytes(24).toString('base64url')}`,
       appid,
@@ -34,6 +44,7 @@ export class TokenRegistry {
       issuedAt: this.now(),
       expiresAt: this.now() + ttlSeconds * 1000,
       revoked: false,
+      ...(component === undefined ? {} : { component }),
     };
     this.byValue.set(record.value, record);
     return record;
@@ -75,6 +86,35 @@ export class TokenRegistry {
         if (!record.revoked) count++;
         record.revoked = true;
       }
+    }
+    return count;
+  }
+
+  /**
+   * The valid tokens `match` picks stay usable at most `graceSeconds` longer, then count as not
+   * latest (40001): how WeChat retires a token when a newer one is issued. A token that expires
+   * before then simply expires (42001). Returns how many were affected.
+   */
+  retireWithin(match: (record: TokenRecord) => boolean, graceSeconds: number): number {
+    const limit = this.now() + graceSeconds * 1000;
+    let count = 0;
+    for (const record of this.byValue.values()) {
+      if (record.revoked || record.expiresAt <= limit || !match(record)) continue;
+      if (record.retiresAt === undefined || record.retiresAt > limit) {
+        record.retiresAt = limit;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Revokes every token `match` picks (the next call with one gets 40001); how many were valid. */
+  revokeWhere(match: (record: TokenRecord) => boolean): number {
+    let count = 0;
+    for (const record of this.byValue.values()) {
+      if (!match(record)) continue;
+      if (!record.revoked) count++;
+      record.revoked = true;
     }
     return count;
   }

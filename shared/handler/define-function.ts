@@ -8,6 +8,7 @@ import { httpAnswer, success, type HttpAnswer, type SuccessAnswer } from './answ
 import { authorize } from './authorize';
 import { identifyCaller, type Caller } from './caller';
 import { readInput } from './read-input';
+import { takeMerchant } from './merchant';
 import { validateInput } from './validate';
 
 /** What an operation's `run` gets besides its validated input. */
@@ -23,6 +24,11 @@ export interface FunctionDefinition<S extends v.GenericSchema, R extends object>
   name: string;
   /** Input schema: unknown fields and broken rules are refused before any network call. */
   input: S;
+  /**
+   * Default true: the input may name `authorizer_appid`, and the call then acts for that merchant
+   * (third-party mode: its authorizer token for account APIs). False for the platform's own functions.
+   */
+  actsForMerchant?: boolean;
   run(input: v.InferOutput<S>, context: FunctionContext): Promise<R>;
 }
 
@@ -46,8 +52,10 @@ export function defineFunction<S extends v.GenericSchema, R extends object>(defi
       caller = identifyCaller(event, context);
       const config = loadConfig();
       authorize(caller, config);
-      const input = validateInput(definition.input, readInput(event, caller));
-      const wechat = new WeChatClient({ config, deadline });
+      const { merchant, rest } = definition.actsForMerchant === false ? { merchant: undefined, rest: readInput(event, caller) } : takeMerchant(readInput(event, caller));
+      const input = validateInput(definition.input, rest);
+      const client = new WeChatClient({ config, deadline });
+      const wechat = merchant === undefined ? client : client.forMerchant(merchant);
       const result = success(await definition.run(input, { config, deadline, wechat, caller }));
       log('info', 'ok', { fn: definition.name, caller: caller.kind, ms: Date.now() - started });
       return caller.kind === 'http' ? httpAnswer(200, result) : result;

@@ -7,7 +7,7 @@ export interface IssuedToken {
 }
 
 /** The query parameter a token travels in. */
-export type TokenParam = 'access_token' | 'cloudbase_access_token';
+export type TokenParam = 'access_token' | 'cloudbase_access_token' | 'component_access_token';
 
 /**
  * Where access tokens come from. Implementations: stable_token (own account, refreshable),
@@ -23,6 +23,12 @@ export interface TokenProvider {
   readonly refreshable: boolean;
   /** Values that must never be printed (the app secret, for instance). */
   readonly secrets: readonly string[];
+  /**
+   * 'shared': the token is kept in the token store, one for every instance (component and
+   * authorizer tokens: fetching a new one invalidates the old, so instances must not each fetch).
+   * Default 'instance': this instance's cache.
+   */
+  readonly scope?: 'instance' | 'shared';
   fetch(deadline: Deadline): Promise<IssuedToken>;
 }
 

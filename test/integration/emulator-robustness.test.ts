@@ -1,5 +1,6 @@
 import type { Emulator } from '../../scripts/emulator';
 import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
+import { DEMO_PLATFORM } from '../../scripts/emulator/platforms';
 import { emulatorRequest, MINI_PROGRAM, requestWithHost, SERVICE_ACCOUNT, stableToken, useEmulator } from '../support/emulator';
 
 // Wrong types everywhere: every API route answers a WeChat-style error (HTTP 200, numeric errcode)
@@ -24,7 +25,7 @@ function everyField(fields: readonly string[], value: unknown): string {
 /** Bodies that are not JSON objects at all. */
 const NOT_OBJECTS: readonly string[] = ['[]', '1', '"text"', 'null', 'true', '{', '{"a":', '\u0000'];
 
-type Caller = 'mini' | 'service' | 'mini-component' | 'service-component' | 'none';
+type Caller = 'mini' | 'service' | 'mini-component' | 'service-component' | 'platform' | 'none';
 
 /** Plausible requests per API route (fields filled so that a wrong one is reached, not the first check). */
 function baselines(applicationId: string): Record<string, Array<{ as: Caller; body: Record<string, unknown> }>> {
@@ -62,6 +63,17 @@ function baselines(applicationId: string): Record<string, Array<{ as: Caller; bo
     ],
     'intp/marketcode/codeactivequery': [{ as: 'service', body: { application_id: applicationId, code_index: 1 } }, { as: 'service', body: { code: 'ABCDEFGHI' } }, { as: 'service', body: { code_url: 'P.URL.CN/0U.X' } }],
     'intp/marketcode/tickettocode': [{ as: 'service', body: { openid: 'o-1', code_ticket: 'ticket' } }],
+    'cgi-bin/component/api_component_token': [
+      { as: 'none', body: { component_appid: DEMO_PLATFORM.componentAppId, component_appsecret: DEMO_PLATFORM.secret, component_verify_ticket: 'ticket@@@fuzz' } },
+    ],
+    'cgi-bin/component/api_start_push_ticket': [{ as: 'none', body: { component_appid: DEMO_PLATFORM.componentAppId, component_secret: DEMO_PLATFORM.secret } }],
+    'cgi-bin/component/api_create_preauthcode': [{ as: 'platform', body: { component_appid: DEMO_PLATFORM.componentAppId } }],
+    'cgi-bin/component/api_query_auth': [{ as: 'platform', body: { component_appid: DEMO_PLATFORM.componentAppId, authorization_code: 'queryauthcode@@@fuzz' } }],
+    'cgi-bin/component/api_authorizer_token': [
+      { as: 'platform', body: { component_appid: DEMO_PLATFORM.componentAppId, authorizer_appid: MINI_PROGRAM.appid, authorizer_refresh_token: 'refreshtoken@@@fuzz' } },
+    ],
+    'cgi-bin/component/api_get_authorizer_info': [{ as: 'platform', body: { component_appid: DEMO_PLATFORM.componentAppId, authorizer_appid: MINI_PROGRAM.appid } }],
+    'cgi-bin/component/api_get_authorizer_list': [{ as: 'platform', body: { component_appid: DEMO_PLATFORM.componentAppId, offset: 0, count: 10 } }],
   };
 }
 
@@ -83,6 +95,21 @@ function adminBaselines(): Record<string, Record<string, unknown>> {
     marketcode: { next_application_id: '100' },
     'marketcode-scan': { openid: 'o-1', application_id: '1', code_index: 0 },
     'marketcode-package': { buffer: 'YQ==', application_id: '1', code_start: 0, code_end: 9 },
+    database: { env, collection: 'tokens' },
+    // Port 9 (discard) refuses at once: the fuzz never waits on a push.
+    platforms: {
+      component_appid: 'wx0d0d0d0d0d0d0d0d',
+      secret: 'fuzz-component-secret',
+      token: 'fuzzToken',
+      aes_key: 'A'.repeat(43),
+      name: 'Fuzz Platform',
+      push_url: 'http://127.0.0.1:9/push',
+      push_interval_seconds: 600,
+    },
+    authorize: { component_appid: DEMO_PLATFORM.componentAppId, pre_auth_code: 'preauthcode@@@fuzz', authorizer_appid: MINI_PROGRAM.appid, permission_sets: [3, 18], redirect_uri: 'https://a.example.com/cb' },
+    'revoke-authorization': { component_appid: DEMO_PLATFORM.componentAppId, authorizer_appid: MINI_PROGRAM.appid },
+    'push-ticket': { component_appid: DEMO_PLATFORM.componentAppId },
+    pushes: { component_appid: DEMO_PLATFORM.componentAppId },
   };
 }
 
@@ -116,6 +143,8 @@ it('every API route answers wrong types with a WeChat-style error, never a 500 o
     service: await stableToken(emulator, SERVICE_ACCOUNT),
     'mini-component': String((await emulatorRequest(emulator, '__emulator/issue-token', { appid: MINI_PROGRAM.appid, kind: 'component' })).json['token']),
     'service-component': String((await emulatorRequest(emulator, '__emulator/issue-token', { appid: SERVICE_ACCOUNT.appid, kind: 'component' })).json['token']),
+    // A platform gets its token with a pushed ticket; the fuzz has no receiver, so it is issued directly.
+    platform: emulator.tokens.issue(DEMO_PLATFORM.componentAppId, 'component').value,
     none: '',
   };
   const applied = await emulatorRequest(emulator, `intp/marketcode/applycode?access_token=${tokens.service}`, { code_count: 10000, isv_application_id: 'fuzz-1' });

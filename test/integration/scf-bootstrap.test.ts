@@ -1,6 +1,6 @@
 import { startEmulator, type Emulator } from '../../scripts/emulator';
 import { verificationFileOf } from '../../scripts/emulator/accounts';
-import { functionNames } from '../../scripts/function-catalogue';
+import { callableFunctionNames, functionNames } from '../../scripts/function-catalogue';
 import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
 import { hostingDomainOf } from '../../scripts/emulator/static-sites';
 import { MINI_PROGRAM, HTTP_KEY, ADMIN_OPENID, SERVICE_ACCOUNT } from '../support/emulator';
@@ -27,7 +27,7 @@ function resultOf(outcome: BootstrapOutcome): Record<string, unknown> {
 
 describe('every bundle under the CLI bootstrap', () => {
   it('answers an input with an unknown field with 990001 naming a field, before any network call', async () => {
-    const names = functionNames();
+    const names = callableFunctionNames();
     expect(names.length).toBeGreaterThan(0);
     const outcomes = await withConcurrency(names, 2, (name) =>
       runInBootstrap(name, { event: { __not_a_field__: 1 }, env: OFFLINE }),

@@ -96,8 +96,8 @@ export function staticHostingApiModule(emulator: Emulator): void {
   });
   const sites = (): ReturnType<typeof staticSitesOf> => staticSitesOf(emulator);
 
-  emulator.route('componenttcb/staticuploadfile', { token: 'component' }, ({ body, account }) => {
-    const env = envForCaller(emulator, account, body);
+  emulator.route('componenttcb/staticuploadfile', { token: 'component' }, ({ body, account, token: caller }) => {
+    const env = envForCaller(emulator, account, body, caller);
     const raw = body['filename'];
     if (raw === undefined || raw === null || raw === '') COMMON.missingParameter('filename');
     if (typeof raw !== 'string') COMMON.invalidArgs('filename must be a string');
@@ -123,8 +123,8 @@ export function staticHostingApiModule(emulator: Emulator): void {
     return { token: answeredToken, signed_url: `${faults.urlBase ?? emulator.url}${COS_ROUTE}${hostingBucketOf(env)}/${encodePath(checked.filename)}?${query.toString()}` };
   });
 
-  emulator.route('componenttcb/staticfilelist', { token: 'component' }, ({ body, account }) => {
-    const env = envForCaller(emulator, account, body);
+  emulator.route('componenttcb/staticfilelist', { token: 'component' }, ({ body, account, token }) => {
+    const env = envForCaller(emulator, account, body, token);
     const prefix = optionalText(body, 'prefix') ?? '';
     if (!checkStaticPrefix(prefix).ok) COMMON.invalidArgs('prefix is not a path inside the site');
     const delimiter = optionalText(body, 'delimiter');
@@ -159,8 +159,8 @@ export function staticHostingApiModule(emulator: Emulator): void {
     };
   });
 
-  emulator.route('componenttcb/describestaticstore', { token: 'component' }, ({ body, account }) => {
-    const env = envForCaller(emulator, account, body);
+  emulator.route('componenttcb/describestaticstore', { token: 'component' }, ({ body, account, token }) => {
+    const env = envForCaller(emulator, account, body, token);
     return { data: [{ env: env.envId, domain: hostingDomainOf(env), bucket: hostingBucketOf(env), regoin: HOSTING_REGION, status: 'online' }] };
   });
 
