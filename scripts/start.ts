@@ -19,7 +19,9 @@ import { functionNames } from './function-catalogue';
 import { DEFAULT_GATEWAY_PORT, portOption, startGateway, type Gateway } from './gateway';
 import { qrJumpDemo, type DemoTarget } from './demo/qr-jump-demo';
 import { hostingDomainOf } from './emulator/static-sites';
-import { curlLine, invokeLine, runDemo } from './demo/run-demo';
+import { curlLine, invokeLine, runDemo, STEP_PAUSE_MS } from './demo/run-demo';
+import { DEMO_MERCHANTS, platformVariables, preparePlatformDemo, tokenSummary } from './demo/platform-demo';
+import { DEMO_PLATFORM } from './emulator/platforms';
 import { PortInUseError } from './local-runtime/listen';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
@@ -99,6 +101,8 @@ async function main(): Promise<void> {
         WXOPEN_ADMIN_OPENIDS: process.env['WXOPEN_ADMIN_OPENIDS']?.trim() || DEMO_ADMIN_OPENID,
         // The demo prints its own lines; the functions' info lines come back with WXOPEN_LOG_LEVEL=info.
         WXOPEN_LOG_LEVEL: process.env['WXOPEN_LOG_LEVEL']?.trim() || 'warn',
+        // Every function also belongs to the demo service provider's deployment (third-party mode).
+        ...platformVariables(emulator),
       };
       console.log(`emulator  ${emulator.url}  (demo accounts: ${groups.map((group) => `${group.account.appid} for ${group.title}`).join('; ')})`);
     } else {
@@ -129,6 +133,21 @@ async function main(): Promise<void> {
       console.log('the demo stopped at an error from the account (see above); the gateway keeps serving');
     }
 
+    if (mode === 'emulator' && emulator !== undefined) {
+      console.log(`\ndemo: a service provider (third-party platform ${DEMO_PLATFORM.componentAppId}) acting for two merchants`);
+      try {
+        const steps = await preparePlatformDemo({ emulator, gatewayUrl: gateway.url, httpKey, print: (line) => console.log(line) });
+        // The merchants' rules go through the same qrcodejump rate limit as the first demo's.
+        await new Promise((resolve) => setTimeout(resolve, STEP_PAUSE_MS));
+        const merchants = await runDemo(steps, { gatewayUrl: gateway.url, httpKey, allowWrites: true, print: (line) => console.log(line) });
+        if (!merchants.ok) throw new Error('a merchant step failed (see above)');
+        console.log(tokenSummary(emulator));
+      } catch (error) {
+        console.error(`the third-party demo failed against the emulator: this is a bug, please report it (${error instanceof Error ? error.message : String(error)})`);
+        return await stop(1);
+      }
+    }
+
     ready = true;
     // One write, so that whoever waits for "ready" sees the whole block.
     const lines = ['', 'ready'];
@@ -140,9 +159,11 @@ async function main(): Promise<void> {
     if (groups.length > 0) {
       lines.push('  accounts   (emulator demo accounts; each function acts as one)');
       for (const group of groups) lines.push(`    ${group.account.appid} ${group.account.type}, env ${group.cloudEnv.envId}: ${group.functions.join(', ')}`);
+      lines.push(`  platform   ${DEMO_PLATFORM.componentAppId} (third-party): add "authorizer_appid" to act for a merchant (${DEMO_MERCHANTS.join(', ')}); WeChat's pushes go to /componentEvents`);
     }
     lines.push('try it from another shell:');
     lines.push(`  ${curlLine(gateway.url, 'getJumpQRCode', ownKey === undefined ? httpKey : { variable: 'WXOPEN_HTTP_KEY' }, {})}`);
+    if (groups.length > 0) lines.push(`  ${curlLine(gateway.url, 'getJumpQRCode', ownKey === undefined ? httpKey : { variable: 'WXOPEN_HTTP_KEY' }, { authorizer_appid: DEMO_MERCHANTS[1] })}`);
     if (groups.length > 0) {
       lines.push('or call a bundle directly (npm run invoke reads its variables from the shell: these lines set them):');
       const admin = (env['WXOPEN_ADMIN_OPENIDS'] ?? DEMO_ADMIN_OPENID).split(',')[0]?.trim() || DEMO_ADMIN_OPENID;

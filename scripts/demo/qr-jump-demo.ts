@@ -27,7 +27,7 @@ export interface DemoTarget {
 export const PLACEHOLDER_TARGET: DemoTarget = { env: 'your-env-id', prefix: 'https://your-env-id-1250000000.tcloudbaseapp.com/qr/' };
 
 /** A chain's steps as its answer lists them (the call has returned: this is a record, not live progress). */
-function chainSteps(answer: Record<string, unknown>): string[] {
+export function chainSteps(answer: Record<string, unknown>): string[] {
   const steps = Array.isArray(answer['steps']) ? (answer['steps'] as Array<Record<string, unknown>>) : [];
   return steps.map((step) => `${String(step['step'])} ${String(step['status'])}: ${String(step['detail'])}`);
 }

@@ -28,6 +28,8 @@ export const DEMO_ACCOUNTS: readonly Account[] = [
     marketcodeKey: 'demoMarketKey016',
   },
   { appid: 'wx4444444444444444', secret: 'demo-secret-unreleased-00004', type: 'miniprogram', released: false, linkedMiniPrograms: [] },
+  // A second released Mini Program: the demo platform's second merchant.
+  { appid: 'wx5555555555555555', secret: 'demo-secret-miniprogram-0005', type: 'miniprogram', released: true, linkedMiniPrograms: [] },
 ];
 
 /** The account's fixed domain-verification file (10 letters/digits + .txt, 32 hex), as WeChat's look. */

@@ -12,6 +12,7 @@ export interface CloudEnv {
 export const DEMO_ENVS: readonly CloudEnv[] = [
   { envId: 'demo-env-1a2b3c', appid: 'wx1111111111111111', tencentAppId: '1300000001' },
   { envId: 'brand-env-4d5e6f', appid: 'wx3333333333333333', tencentAppId: '1300000003' },
+  { envId: 'shop-env-7g8h9i', appid: 'wx5555555555555555', tencentAppId: '1300000005' },
 ];
 
 /** cloud://<env>.<bucket-hex>-<env>-<tencentAppId>/<path>: the fileid format WeChat returns. */

@@ -1,5 +1,6 @@
 import { DEFAULT_API_BASE, type ComponentConfig, type Config } from '../config';
 import { sharedTokenCacheFor } from '../tokens/shared-tokens';
+import { keepForSeconds } from '../tokens/stable-token-provider';
 import type { WeChatClient } from '../wechat-client';
 import { componentApi, type AuthorizationInfo } from './component-api';
 import { PERMISSION_REQUIREMENTS } from './permission-sets';
@@ -51,6 +52,9 @@ export async function exchangeAuthorizationCode(client: WeChatClient, config: Co
     permissionSets: info.permission_sets,
     authorizedAt: now,
   });
-  await tokens.forget(authorizerTokenId(component.appId, info.authorizer_appid));
+  // The new authorization invalidated the merchant's earlier tokens: its first one replaces them.
+  const id = authorizerTokenId(component.appId, info.authorizer_appid);
+  if (info.authorizer_access_token === undefined) await tokens.forget(id);
+  else await tokens.seed(id, { value: info.authorizer_access_token.value, refreshAt: now + keepForSeconds(info.authorizer_access_token.expires_in) * 1000 });
   return info;
 }

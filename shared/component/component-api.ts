@@ -13,6 +13,8 @@ const BASE = 'cgi-bin/component';
 export interface AuthorizationInfo {
   authorizer_appid: string;
   authorizer_refresh_token: string;
+  /** api_query_auth also answers the merchant's first token. */
+  authorizer_access_token?: { value: string; expires_in: number };
   /** The permission sets (funcscope_category ids) granted. */
   permission_sets: number[];
 }
@@ -44,11 +46,15 @@ function authorizationInfoOf(body: Record<string, unknown>, api: string): Author
   const info = body['authorization_info'];
   if (typeof info !== 'object' || info === null) throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, `${BASE}/${api}: answer has no authorization_info`);
   const fields = info as Record<string, unknown>;
-  return {
+  const result: AuthorizationInfo = {
     authorizer_appid: text(fields, 'authorizer_appid', api),
     authorizer_refresh_token: text(fields, 'authorizer_refresh_token', api),
     permission_sets: permissionSetsOf(fields['func_info']),
   };
+  const token = fields['authorizer_access_token'];
+  const expiresIn = fields['expires_in'];
+  if (typeof token === 'string' && token !== '' && typeof expiresIn === 'number' && expiresIn > 0) result.authorizer_access_token = { value: token, expires_in: expiresIn };
+  return result;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { authorizerTokenId, platformState } from '../component/platform-state';
 import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
-import { LocalError } from '../errors';
+import { LocalError, WeChatApiError } from '../errors';
 import { log } from '../log';
 import type { ApiCall } from '../wechat-client';
 import { keepForSeconds } from './stable-token-provider';
@@ -35,18 +35,26 @@ export class AuthorizerTokenProvider implements TokenProvider {
 
   async fetch(deadline: Deadline): Promise<IssuedToken> {
     const { componentAppId, authorizerAppId, store } = this.options;
-    const authorization = await platformState.readAuthorization(store, componentAppId, authorizerAppId);
+    let authorization = await platformState.readAuthorization(store, componentAppId, authorizerAppId);
     if (authorization === undefined) {
       throw new LocalError(LOCAL.AUTHORIZER_UNKNOWN, `authorizer_appid: ${authorizerAppId} has not authorized the platform ${componentAppId} (no refresh token in the ${store.name} token store)`, { field: 'authorizer_appid' });
     }
     if (deadline.expired()) throw new LocalError(LOCAL.DEADLINE_EXCEEDED, 'authorizer token: no time left to fetch it');
-    const body = await this.options.callComponent({
-      path: 'cgi-bin/component/api_authorizer_token',
-      token: 'component',
-      tokenParam: 'component_access_token',
-      body: { component_appid: componentAppId, authorizer_appid: authorizerAppId, authorizer_refresh_token: authorization.refreshToken },
-      idempotent: true,
-    });
+    let body: Record<string, unknown>;
+    try {
+      body = await this.exchange(authorization.refreshToken);
+    } catch (error) {
+      // 61023: the stored refresh token is no longer valid (rotated elsewhere, a restored backup).
+      // WeChat's list of authorizers holds the current one: take it from there once.
+      if (!(error instanceof WeChatApiError) || error.errcode !== 61023) throw error;
+      const current = await this.listedRefreshToken();
+      if (current === undefined || current === authorization.refreshToken) throw error;
+      log('warn', 'refresh token refused (61023); recovered the current one from api_get_authorizer_list', { authorizer: authorizerAppId });
+      if (await platformState.rotateRefreshToken(store, componentAppId, authorization, current)) {
+        authorization = { ...authorization, refreshToken: current, version: authorization.version + 1 };
+      }
+      body = await this.exchange(current);
+    }
     const value = body['authorizer_access_token'];
     const expiresIn = body['expires_in'];
     if (typeof value !== 'string' || value === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
@@ -59,4 +67,37 @@ export class AuthorizerTokenProvider implements TokenProvider {
     }
     return { value, refreshAt: (this.options.now ?? Date.now)() + keepForSeconds(expiresIn) * 1000 };
   }
+
+  private exchange(refreshToken: string): Promise<Record<string, unknown>> {
+    const { componentAppId, authorizerAppId } = this.options;
+    return this.options.callComponent({
+      path: 'cgi-bin/component/api_authorizer_token',
+      token: 'component',
+      tokenParam: 'component_access_token',
+      body: { component_appid: componentAppId, authorizer_appid: authorizerAppId, authorizer_refresh_token: refreshToken },
+      idempotent: true,
+    });
+  }
+
+  /** The merchant's refresh token as api_get_authorizer_list gives it (pages of 500), if listed. */
+  private async listedRefreshToken(): Promise<string | undefined> {
+    const { componentAppId, authorizerAppId } = this.options;
+    for (let offset = 0; offset < 100_000; offset += LIST_PAGE) {
+      const page = await this.options.callComponent({
+        path: 'cgi-bin/component/api_get_authorizer_list',
+        token: 'component',
+        tokenParam: 'component_access_token',
+        body: { component_appid: componentAppId, offset, count: LIST_PAGE },
+        idempotent: true,
+      });
+      const list = Array.isArray(page['list']) ? (page['list'] as Array<Record<string, unknown> | null>) : [];
+      const entry = list.find((item) => item?.['authorizer_appid'] === authorizerAppId);
+      if (entry !== undefined) return typeof entry?.['refresh_token'] === 'string' ? entry['refresh_token'] : undefined;
+      const total = typeof page['total_count'] === 'number' ? page['total_count'] : 0;
+      if (list.length < LIST_PAGE || offset + LIST_PAGE >= total) return undefined;
+    }
+    return undefined;
+  }
 }
+
+const LIST_PAGE = 500;

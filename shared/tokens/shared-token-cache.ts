@@ -88,6 +88,16 @@ export class SharedTokenCache {
     }
   }
 
+  /** Stores a token obtained another way (api_query_auth answers the merchant's first token). */
+  async seed(providerId: string, token: IssuedToken): Promise<void> {
+    try {
+      await this.store.put(COLLECTIONS.tokens, providerId, { value: token.value, refreshAt: token.refreshAt, fetchedAt: this.now() });
+    } catch (error) {
+      throw storeFailure(error);
+    }
+    this.local.delete(providerId);
+  }
+
   /** Forgets a token everywhere (a merchant revoked the platform). */
   async forget(providerId: string): Promise<void> {
     this.local.delete(providerId);

@@ -3,6 +3,7 @@ import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
 import { hostingDomainOf } from '../../scripts/emulator/static-sites';
 import { startGateway, type Gateway } from '../../scripts/gateway';
 import { LOCAL } from '../../shared/error-codes';
+import { CloudbaseTokenStore } from '../../shared/tokens/store/cloudbase-token-store';
 import { authorizeMerchant, DEMO_PLATFORM, platformEnv, pushTicketTo, signedPush, storedDocuments } from '../support/platform';
 import { emulatorFor, emulatorRequest, HTTP_KEY, MINI_PROGRAM, SERVICE_ACCOUNT } from '../support/emulator';
 import { restoreEnv } from '../support/env';
@@ -88,9 +89,10 @@ describe('third-party platform mode through the gateway', () => {
     const listB = await call('getJumpQRCode', { authorizer_appid: MERCHANT_B });
     expect((listA.json['rule_list'] as unknown[]).length).toBe(1);
     expect(listB.json).toMatchObject({ errcode: 0, rule_list: [] });
-    // One component token and one authorizer token per merchant, for every function of the gateway.
+    // One component token for every function of the gateway; each merchant's first token came with
+    // its authorization (api_query_auth), so none was fetched.
     expect(emulator.callsTo('cgi-bin/component/api_component_token')).toHaveLength(1);
-    expect(emulator.callsTo('cgi-bin/component/api_authorizer_token')).toHaveLength(2);
+    expect(emulator.callsTo('cgi-bin/component/api_authorizer_token')).toHaveLength(0);
   });
 
   it('two merchants\' tokens never cross: B\'s token refused, A keeps working without a refetch', async () => {
@@ -135,13 +137,29 @@ describe('third-party platform mode through the gateway', () => {
     // The store loses A's authorization (a wiped collection, say): A cannot be served, then is recovered.
     const { json } = await emulatorRequest(emulator, '__emulator/revoke-tokens', { appid: MERCHANT_A });
     expect(json['revoked']).toBeGreaterThanOrEqual(1);
-    const storeRemoval = await import('../../shared/tokens/store/cloudbase-token-store');
-    const store = new storeRemoval.CloudbaseTokenStore({ envId: STORE_ENV, serviceUrl: platformEnv(emulator, STORE_ENV)['WXOPEN_TCB_SERVICE_URL'], env: {} });
+    const store = new CloudbaseTokenStore({ envId: STORE_ENV, serviceUrl: platformEnv(emulator, STORE_ENV)['WXOPEN_TCB_SERVICE_URL'], env: {} });
     await store.remove('wxopen_platform', `authorization:${DEMO_PLATFORM.componentAppId}:${MERCHANT_A}`);
     expect((await call('getJumpQRCode', { authorizer_appid: MERCHANT_A })).json).toMatchObject({ errcode: LOCAL.AUTHORIZER_UNKNOWN, field: 'authorizer_appid' });
     const recovered = await call('listAuthorizers', { recover: true });
     expect(recovered.json).toMatchObject({ errcode: 0, recovered: 1 });
     expect((await call('getJumpQRCode', { authorizer_appid: MERCHANT_A })).json['errcode']).toBe(0);
+  });
+
+  it('recovers from a refused refresh token (61023) with the one WeChat lists, once, and stores it', async () => {
+    const store = new CloudbaseTokenStore({ envId: STORE_ENV, serviceUrl: platformEnv(emulator, STORE_ENV)['WXOPEN_TCB_SERVICE_URL'], env: {} });
+    const key = `authorization:${DEMO_PLATFORM.componentAppId}:${MERCHANT_A}`;
+    const current = (await store.get('wxopen_platform', key))?.fields['refreshToken'];
+    await store.put('wxopen_platform', key, { refreshToken: 'refreshtoken@@@restored-from-an-old-backup' });
+    await store.remove('wxopen_tokens', `authorizer:${DEMO_PLATFORM.componentAppId}:${MERCHANT_A}`);
+    // The warm instance's own copy of the token is refused too, so the next call needs a new one.
+    await emulatorRequest(emulator, '__emulator/revoke-tokens', { appid: MERCHANT_A });
+    const before = emulator.callsTo('cgi-bin/component/api_authorizer_token').length;
+    expect((await call('getJumpQRCode', { authorizer_appid: MERCHANT_A })).json['errcode']).toBe(0);
+    expect(emulator.callsTo('cgi-bin/component/api_authorizer_token').slice(before).map((entry) => entry.errcode)).toEqual([61023, 0]);
+    expect(emulator.callsTo('cgi-bin/component/api_get_authorizer_list').length).toBeGreaterThanOrEqual(1);
+    const stored = (await store.get('wxopen_platform', key))?.fields['refreshToken'];
+    expect(stored).not.toBe('refreshtoken@@@restored-from-an-old-backup');
+    expect(typeof current).toBe('string');
   });
 
   it('forgets a merchant that revoked the platform (unauthorized push)', async () => {

@@ -70,17 +70,29 @@ describe('npm start', () => {
         ['downloadQRCodeText', '200'],
         ['setupQRCodeJump', '200'],
         ['getJumpQRCode', '200'],
+        // the third-party part: one rule for each merchant, acting through the platform
+        ['setupQRCodeJump', '200'],
+        ['setupQRCodeJump', '200'],
       ]);
-      // the chain's steps, from its answer, one per line
-      expect([...output.matchAll(/^ {6}(\w+) (\w+): \S.*$/gm)].map((match) => `${match[1]} ${match[2]}`)).toEqual(['hosting done', 'verify_file done', 'upload done', 'rule done', 'publish done']);
+      // the chain's steps, from its answer, one per line (three chains)
+      const chain = ['hosting done', 'verify_file done', 'upload done', 'rule done', 'publish done'];
+      expect([...output.matchAll(/^ {6}(\w+) (\w+): \S.*$/gm)].map((match) => `${match[1]} ${match[2]}`)).toEqual([...chain, ...chain, ...chain]);
+      // the ticket and both authorizations arrived by push; the tokens came from the shared store
+      expect(output.match(/^\[platform\] .*componentEvents answered 200 "success"$/gm)).toHaveLength(3);
+      expect(output).toMatch(/^tokens fetched from WeChat: 1 component, 0 authorizer /m);
       const curl = (await run.waitFor(/^ {2}curl -sS -X POST (\S+) -H 'Authorization: Bearer ([^']+)' -H 'Content-Type: application\/json' -d '(.*)'$/m)).slice(1);
       const [url, key, body] = curl as [string, string, string];
       expect(output).toContain(`demo key   ${key}`);
       const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
       expect(response.status).toBe(200);
       const answer = (await response.json()) as Record<string, unknown>;
-      // the demo's rule is there, published
-      expect(answer).toMatchObject({ errcode: 0, list_size: 1, rule_list: [{ prefix: 'https://demo-env-1a2b3c-1300000001.tcloudbaseapp.com/qr/', state: 2 }] });
+      // the demo's rules are there, published: its own and the first merchant's (the same Mini Program)
+      expect(answer).toMatchObject({ errcode: 0, list_size: 2 });
+      expect(answer['rule_list']).toEqual(expect.arrayContaining([expect.objectContaining({ prefix: 'https://demo-env-1a2b3c-1300000001.tcloudbaseapp.com/qr/', state: 2 })]));
+      // the printed merchant curl line acts for the second merchant
+      const merchantCurl = /^ {2}curl -sS -X POST (\S+) -H 'Authorization: Bearer [^']+' -H 'Content-Type: application\/json' -d '(\{"authorizer_appid".*)'$/m.exec(output);
+      const merchantAnswer = await postJson(merchantCurl?.[1] ?? '', key, JSON.parse(merchantCurl?.[2] ?? '{}'));
+      expect(merchantAnswer.answer).toMatchObject({ errcode: 0, rule_list: [{ prefix: 'https://shop-env-7g8h9i-1300000005.tcloudbaseapp.com/shop/', state: 2 }] });
       // the verification file is really served by the emulated hosting
       const hosting = /^ {2}hosting {4}(\S+)/m.exec(output)?.[1];
       const file = /^ {4}HTTP 200: (\w+\.txt) \(content (\w+)\)/m.exec(output);
