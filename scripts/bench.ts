@@ -3,13 +3,18 @@
  * 1. token fetches for 200 concurrent calls on a cold instance: single-flight cache vs none;
  * 2. market-code package decryption (50 000 codes): ours vs the usual decode-concat-split, each in
  *    a fresh process, time and peak extra memory (median of 5);
- * 3. cold start: the time to load each function bundle in a fresh Node process (median of 5).
+ * 3. cold start: the time to load each function bundle in a fresh Node process (median of 5), and
+ *    what the database token store's module adds on the calls that use it;
+ * 4. shared token store: token fetches of 8 processes x 100 calls for one merchant, shared store vs
+ *    a cache per instance (scripts/bench/shared-store.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { DATABASE_STORE_FILE } from './build';
+import { sharedStoreBench } from './bench/shared-store';
 import { encryptCodePackage } from '../shared/marketcode/decrypt';
 import { Deadline } from '../shared/deadline';
 import { StableTokenProvider } from '../shared/tokens/stable-token-provider';
@@ -84,6 +89,20 @@ function coldStart(): void {
   }
   console.log(`cold start, time to load a bundle in a fresh Node process (median of 5; require("node:crypto") alone: ${fmt(baseline, 2)} ms):`);
   console.log(rows.join('\n'));
+  // The database token store (node-sdk) is a file beside the bundle, loaded on the first call that uses it.
+  const name = 'getJumpQRCode';
+  const store = join(dirname(bundlePath(name)), DATABASE_STORE_FILE);
+  const timed = (files: string[]) =>
+    median([1, 2, 3, 4, 5].map(() => Number(spawnSync(process.execPath, ['-e', `const t=process.hrtime.bigint();${files.map((file) => `require(${JSON.stringify(file)});`).join('')}console.log(Number(process.hrtime.bigint()-t)/1e6)`], { encoding: 'utf8' }).stdout)));
+  const alone = timed([bundlePath(name)]);
+  const withStore = timed([bundlePath(name), store]);
+  const sdkAlone = timed([require.resolve('@cloudbase/node-sdk')]);
+  console.log(`  ${name} + the database token store module (first call in third-party mode with WXOPEN_TOKEN_STORE=cloudbase): ${fmt(withStore, 2)} ms vs ${fmt(alone, 2)} ms without (${fmt(withStore / alone, 2)}x; own-account calls never load it); require('@cloudbase/node-sdk') alone from node_modules: ${fmt(sdkAlone, 2)} ms (ours ${fmt(withStore / sdkAlone, 2)}x of it)`);
+}
+
+async function sharedStore(): Promise<void> {
+  const { shared, perInstance } = await sharedStoreBench();
+  console.log(`token fetches, 8 processes x 100 calls for one merchant (cold): shared store ${shared.component} component + ${shared.authorizer} authorizer vs a cache per instance ${perInstance.component} + ${perInstance.authorizer} -> ${fmt((perInstance.component + perInstance.authorizer) / (shared.component + shared.authorizer), 0)}x fewer (wall ${shared.ms} ms vs ${perInstance.ms} ms)`);
 }
 
 async function main(): Promise<void> {
@@ -91,6 +110,7 @@ async function main(): Promise<void> {
   await tokenFetches();
   decryption();
   coldStart();
+  await sharedStore();
 }
 
 main().catch((error: unknown) => {

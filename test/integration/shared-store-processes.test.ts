@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../scripts/emulator';
 import { databaseServiceUrl } from '../../scripts/emulator/modules/cloudbase-database';
+import { startBurstWorker, type BurstWorker } from '../../scripts/bench/burst-workers';
 import { startGateway, type Gateway } from '../../scripts/gateway';
 import { CloudbaseTokenStore } from '../../shared/tokens/store/cloudbase-token-store';
 import { authorizeMerchant, DEMO_PLATFORM, platformEnv, pushTicketTo } from '../support/platform';
@@ -16,7 +16,6 @@ import { restoreEnv } from '../support/env';
 const STORE_ENV = 'provider-env-procs';
 const MERCHANT = MINI_PROGRAM.appid;
 const MERCHANT_ENV = 'demo-env-1a2b3c';
-const WORKER = join(__dirname, '..', 'support', 'token-burst-worker.cjs');
 const LEASE_MS = 2000;
 
 let emulator: Emulator;
@@ -24,51 +23,14 @@ let gateway: Gateway;
 let scratch: string;
 let store: CloudbaseTokenStore;
 
-interface Phase {
-  phase: number;
-  ok: number;
-  failed: string[];
-  ms: number;
-}
-
-interface Worker {
-  child: ChildProcess;
-  phases: Phase[];
-  phaseDone(count: number): Promise<void>;
-  exited: Promise<number | null>;
-}
-
-function startWorker(calls: number, goFile: string): Worker {
-  const child = spawn(process.execPath, [WORKER, String(calls), goFile, MERCHANT, MERCHANT_ENV], {
+function startWorker(calls: number, goFile: string): BurstWorker {
+  return startBurstWorker({
+    calls,
+    goFile,
+    merchant: MERCHANT,
+    merchantEnv: MERCHANT_ENV,
     env: { ...process.env, ...platformEnv(emulator, STORE_ENV), WXOPEN_TOKEN_LEASE_MS: String(LEASE_MS), WXOPEN_LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const phases: Phase[] = [];
-  const waiters: Array<() => void> = [];
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      phases.push(JSON.parse(buffered.slice(0, newline)) as Phase);
-      buffered = buffered.slice(newline + 1);
-      for (const wake of waiters.splice(0)) wake();
-    }
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    if (code !== 0 && code !== null) process.stderr.write(`worker failed: ${stderr}\n`);
-    for (const wake of waiters.splice(0)) wake();
-    resolve(code);
-  }));
-  const phaseDone = async (count: number): Promise<void> => {
-    while (phases.length < count) {
-      if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}) after ${phases.length} phases: ${stderr}`);
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    }
-  };
-  return { child, phases, phaseDone, exited };
 }
 
 const count = (path: string): number => emulator.callsTo(path).length;

@@ -1,4 +1,4 @@
-// One "function instance" for the shared-store tests: a fresh Node process that loads two built
+// One "function instance" for the shared-store tests and the bench: a fresh Node process that loads two built
 // bundles cold and makes concurrent calls for one merchant, in two phases separated by a signal
 // file, printing one JSON line per phase. Usage: node token-burst-worker.cjs <calls> <goFile> <merchant> <env>
 'use strict';
