@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { parseJson, stringifyJson } from '../../shared/json';
 import { DEMO_ACCOUNTS, type Account, type AccountType } from './accounts';
-import { FaultQueue } from './faults';
+import { FaultQueue, type Fault } from './faults';
 import { TokenRegistry, type TokenRecord } from './tokens';
 import { COMMON, newRid, WeChatReplyError } from './wechat-reply';
 
@@ -178,6 +178,23 @@ export class Emulator {
     return entry;
   }
 
+  /**
+   * The fault queued for this call, if any, with the transport part already done: a `delay` has
+   * been waited out, a `drop` has closed the connection ('dropped': send nothing). The caller
+   * answers the other types its own way.
+   */
+  async takeFault(path: string, call: CallRecord, request: IncomingMessage): Promise<Fault | 'dropped' | undefined> {
+    const fault = this.faults.take(path);
+    if (fault === undefined) return undefined;
+    call.fault = fault.type;
+    if (fault.type === 'delay') await sleep(fault.delay_ms ?? 1000);
+    if (fault.type === 'drop') {
+      request.socket.destroy();
+      return 'dropped';
+    }
+    return fault;
+  }
+
   /** Calls to one API path (without the leading "/"), oldest first. */
   callsTo(path: string): CallRecord[] {
     return this.calls.filter((call) => call.path === path);
@@ -241,14 +258,9 @@ export class Emulator {
   ): Promise<void> {
     const tokenParam = ['access_token', 'component_access_token', 'cloudbase_access_token'].find((name) => url.searchParams.has(name));
     const call = this.record({ method: request.method ?? 'GET', path, body: redacted(safeParse(raw), route.options.redact), ...(tokenParam === undefined ? {} : { tokenParam }) });
-    const fault = this.faults.take(path);
+    const fault = await this.takeFault(path, call, request);
+    if (fault === 'dropped') return;
     if (fault !== undefined) {
-      call.fault = fault.type;
-      if (fault.type === 'delay') await sleep(fault.delay_ms ?? 1000);
-      if (fault.type === 'drop') {
-        request.socket.destroy();
-        return;
-      }
       if (fault.type === 'http_error') {
         response.writeHead(fault.status ?? 502, { 'content-type': 'text/html' });
         // Like some gateways, the page echoes the request line (token included): clients must redact it.

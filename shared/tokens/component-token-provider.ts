@@ -3,8 +3,7 @@ import type { ComponentConfig } from '../config';
 import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
-import { requestJson } from '../http/request-json';
-import { withRetry } from '../http/retry';
+import { requestToken } from './token-endpoint';
 import { keepForSeconds } from './stable-token-provider';
 import type { TokenStore } from './store/token-store';
 import type { IssuedToken, TokenProvider } from './token-provider';
@@ -46,22 +45,14 @@ export class ComponentTokenProvider implements TokenProvider {
       throw new LocalError(LOCAL.TICKET_UNAVAILABLE, `component token: the newest component_verify_ticket for ${component.appId} is older than 12 hours (pushes stopped)`);
     }
     const api = 'cgi-bin/component/api_component_token';
-    const body = await withRetry(
-      () =>
-        requestJson({
-          api,
-          url: `${this.options.apiBase}/${api}`,
-          body: { component_appid: component.appId, component_appsecret: component.appSecret, component_verify_ticket: ticket.ticket },
-          deadline,
-          timeoutMs: this.options.requestTimeoutMs,
-        }),
-      { api, idempotent: true, deadline },
-    );
-    const value = body['component_access_token'];
-    const expiresIn = body['expires_in'];
-    if (typeof value !== 'string' || value === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
-      throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, `${api}: answer has no component_access_token and positive expires_in`);
-    }
+    const { value, expiresIn } = await requestToken({
+      api,
+      url: `${this.options.apiBase}/${api}`,
+      body: { component_appid: component.appId, component_appsecret: component.appSecret, component_verify_ticket: ticket.ticket },
+      field: 'component_access_token',
+      deadline,
+      timeoutMs: this.options.requestTimeoutMs,
+    });
     return { value, refreshAt: now + keepForSeconds(expiresIn) * 1000 };
   }
 }

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deadline } from '../deadline';
-import { LOCAL } from '../error-codes';
-import { LocalError } from '../errors';
-import { requestJson } from '../http/request-json';
-import { withRetry } from '../http/retry';
+import { requestToken } from './token-endpoint';
 import type { IssuedToken, TokenProvider } from './token-provider';
 
 /** stable_token rotates 5 minutes before expiry; refresh when that much life is left. */
@@ -46,23 +43,14 @@ export class StableTokenProvider implements TokenProvider {
   }
 
   async fetch(deadline: Deadline): Promise<IssuedToken> {
-    const api = 'cgi-bin/stable_token';
-    const body = await withRetry(
-      () =>
-        requestJson({
-          api,
-          url: `${this.options.apiBase}/cgi-bin/stable_token`,
-          body: { grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret },
-          deadline,
-          timeoutMs: this.options.requestTimeoutMs,
-        }),
-      { api, idempotent: true, deadline },
-    );
-    const value = body['access_token'];
-    const expiresIn = body['expires_in'];
-    if (typeof value !== 'string' || value === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
-      throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, `${api}: answer has no access_token and positive expires_in`);
-    }
+    const { value, expiresIn } = await requestToken({
+      api: 'cgi-bin/stable_token',
+      url: `${this.options.apiBase}/cgi-bin/stable_token`,
+      body: { grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret },
+      field: 'access_token',
+      deadline,
+      timeoutMs: this.options.requestTimeoutMs,
+    });
     const now = (this.options.now ?? Date.now)();
     return { value, refreshAt: now + keepForSeconds(expiresIn) * 1000 };
   }

@@ -73,14 +73,9 @@ export function cloudStorageUploadModule(emulator: Emulator): void {
   emulator.raw(async (request, response, url, body) => {
     if (!url.pathname.startsWith(COS_ROUTE)) return false;
     const call = emulator.record({ method: request.method ?? 'GET', path: COS_POST, body: { bytes: body.length } });
-    const fault = emulator.faults.take(COS_POST);
+    const fault = await emulator.takeFault(COS_POST, call, request);
+    if (fault === 'dropped') return true;
     if (fault !== undefined) {
-      call.fault = fault.type;
-      if (fault.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delay_ms ?? 1000));
-      if (fault.type === 'drop') {
-        request.socket.destroy();
-        return true;
-      }
       if (fault.type === 'http_error' || fault.type === 'errcode') {
         sendCosError(response, fault.status ?? 503, 'ServiceUnavailable', 'Please reduce your request rate.');
         return true;

@@ -69,14 +69,9 @@ export function cloudbaseDatabaseModule(emulator: Emulator): void {
     if (typeof collection === 'string') logged.collection = collection.slice(0, 255);
     const path = `${DATABASE_CALL_PREFIX}${action.slice(0, 200) || '(none)'}`;
     const call = emulator.record({ method: request.method ?? 'GET', path, body: logged });
-    const fault = emulator.faults.take(path);
+    const fault = await emulator.takeFault(path, call, request);
+    if (fault === 'dropped') return true;
     if (fault !== undefined) {
-      call.fault = fault.type;
-      if (fault.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delay_ms ?? 1000));
-      if (fault.type === 'drop') {
-        request.socket.destroy();
-        return true;
-      }
       if (fault.type === 'http_error') {
         const status = fault.status ?? 502;
         response.writeHead(status, { 'content-type': 'text/html' });
