@@ -2,11 +2,29 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config';
 import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
-import type { Caller } from './caller';
+import type { Caller, HttpEvent } from './caller';
 
-function header(headers: Record<string, string | undefined>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
+/**
+ * Every value the event holds for a header, whatever the case of its name, from `headers` and
+ * `multiValueHeaders` alike. A header sent twice with different values is a different request
+ * from one sent once: the caller sees them all, and so must the check.
+ */
+function headerValues(event: HttpEvent, name: string): string[] {
+  const values = new Set<string>();
+  const add = (value: unknown): void => {
+    if (typeof value === 'string') values.add(value);
+    else if (value !== undefined && value !== null) values.add(String(value));
+  };
+  for (const [key, value] of Object.entries(event.headers)) if (key.toLowerCase() === name) add(value);
+  const multi = event.multiValueHeaders;
+  if (typeof multi === 'object' && multi !== null) {
+    for (const [key, list] of Object.entries(multi)) {
+      if (key.toLowerCase() !== name) continue;
+      if (Array.isArray(list)) for (const value of list) add(value);
+      else add(list);
+    }
+  }
+  return [...values];
 }
 
 /** Compares in constant time (hashing first so that lengths leak nothing either). */
@@ -34,7 +52,11 @@ export function authorize(caller: Caller, config: Config): void {
       if (config.httpKey === undefined) {
         throw new LocalError(LOCAL.HTTP_DISABLED, 'HTTP calls are disabled: WXOPEN_HTTP_KEY is not set');
       }
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header(caller.event.headers, 'authorization') ?? '');
+      const given = headerValues(caller.event, 'authorization');
+      if (given.length > 1) {
+        throw new LocalError(LOCAL.UNAUTHENTICATED, 'the Authorization header came more than once with different values: send it once');
+      }
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(given[0] ?? '');
       if (match?.[1] === undefined || !sameSecret(match[1], config.httpKey)) {
         throw new LocalError(LOCAL.UNAUTHENTICATED, 'missing or wrong bearer key in the Authorization header');
       }

@@ -5,6 +5,8 @@ export interface HttpEvent {
   httpMethod: string;
   path?: string;
   headers: Record<string, string | undefined>;
+  /** Every value of each header, when a header came more than once. */
+  multiValueHeaders?: Record<string, string[] | undefined> | null;
   body?: string | null;
   isBase64Encoded?: boolean;
   queryStringParameters?: Record<string, string> | null;

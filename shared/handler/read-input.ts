@@ -22,7 +22,12 @@ export function readInput(event: unknown, caller: Caller): Record<string, unknow
     if (method !== 'POST') {
       throw new LocalError(LOCAL.METHOD_NOT_ALLOWED, `HTTP ${method} is not accepted: call with POST and a JSON body`);
     }
-    const raw = caller.event.body ?? '';
+    const raw: unknown = caller.event.body ?? '';
+    // The HTTP access service hands the body over as text (base64 when binary); anything else is
+    // not a request this function can read.
+    if (typeof raw !== 'string') {
+      throw new LocalError(LOCAL.BAD_REQUEST_BODY, `body: must be the request's text as the HTTP access service gives it, not ${Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}`, { field: 'body' });
+    }
     const text = caller.event.isBase64Encoded === true ? Buffer.from(raw, 'base64').toString('utf8') : raw;
     if (text.trim() === '') return {};
     let parsed: unknown;

@@ -22,10 +22,15 @@ function isPerCallKey(key: string): boolean {
   return key.startsWith('WX_') || key.startsWith('TCB_');
 }
 
-function fromContext(context: unknown): Record<string, string> {
+/**
+ * The per-call variables the context carries, and whether it carries any field for them at all:
+ * an empty `environ` is the platform saying "nothing for this call", not "look elsewhere".
+ */
+function fromContext(context: unknown): { values: Record<string, string>; given: boolean } {
   const values: Record<string, string> = {};
-  if (typeof context !== 'object' || context === null) return values;
+  if (typeof context !== 'object' || context === null) return { values, given: false };
   const { environ, environment } = context as { environ?: unknown; environment?: unknown };
+  const given = typeof environ === 'string' || typeof environment === 'string';
   if (typeof environ === 'string') {
     for (const pair of environ.split(';')) {
       const eq = pair.indexOf('=');
@@ -40,20 +45,20 @@ function fromContext(context: unknown): Record<string, string> {
       // not JSON: the other sources still apply
     }
   }
-  return values;
+  return { values, given };
 }
 
 /**
  * The per-call variables. The SCF bootstrap exports `context.environ` ("K=V;K=V", older runtime)
  * into process.env before each call and never removes a key, so process.env may still hold the
  * previous caller's WX_* / TCB_* values; the newer runtime passes `context.environment` (JSON).
- * When the context carries per-call variables they are the whole truth about the caller, and
- * process.env's WX_* / TCB_* values are ignored. Without them (local tools, older runtimes)
- * process.env is all there is.
+ * Whenever the context has a field for per-call variables (even an empty one: an HTTP call has no
+ * caller identity), they are the whole truth about the caller, and process.env's WX_* / TCB_*
+ * values are ignored. Without such a field (local tools, older runtimes) process.env is all there is.
  */
 export function callEnvironment(context: unknown, env: Env = process.env): Env {
-  const perCall = fromContext(context);
-  if (Object.keys(perCall).length === 0) return { ...env };
+  const { values: perCall, given } = fromContext(context);
+  if (!given) return { ...env };
   const merged: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(env)) if (!isPerCallKey(key)) merged[key] = value;
   return { ...merged, ...perCall };
