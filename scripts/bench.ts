@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DATABASE_STORE_FILE } from './build';
@@ -51,12 +51,18 @@ async function tokenFetches(): Promise<void> {
   }
 }
 
-function codePackageFile(codes: number): string {
+/** An encrypted package of `codes` codes in a temporary folder, removed once `use` is done with it. */
+function withCodePackageFile<T>(codes: number, use: (file: string) => T): T {
   const lines: string[] = [];
   for (let i = 0; i < codes; i++) lines.push(`${i},${randomBytes(5).toString('hex').slice(0, 9)},P.URL.CN/0U.${randomBytes(12).toString('base64url').slice(0, 16).toUpperCase()}`);
-  const file = join(mkdtempSync(join(tmpdir(), 'wxopen-bench-')), 'package.b64');
-  writeFileSync(file, encryptCodePackage(lines.join('\n'), Buffer.from('benchMarketKey16', 'utf8')));
-  return file;
+  const dir = mkdtempSync(join(tmpdir(), 'wxopen-bench-'));
+  try {
+    const file = join(dir, 'package.b64');
+    writeFileSync(file, encryptCodePackage(lines.join('\n'), Buffer.from('benchMarketKey16', 'utf8')));
+    return use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function decryptRun(mode: 'ours' | 'naive', file: string): { ms: number; peakExtraMiB: number; codeCount: number } {
@@ -66,9 +72,10 @@ function decryptRun(mode: 'ours' | 'naive', file: string): { ms: number; peakExt
 }
 
 function decryption(): void {
-  const file = codePackageFile(50000);
-  const ours = [1, 2, 3, 4, 5].map(() => decryptRun('ours', file));
-  const naive = [1, 2, 3, 4, 5].map(() => decryptRun('naive', file));
+  const { ours, naive } = withCodePackageFile(50000, (file) => ({
+    ours: [1, 2, 3, 4, 5].map(() => decryptRun('ours', file)),
+    naive: [1, 2, 3, 4, 5].map(() => decryptRun('naive', file)),
+  }));
   if (ours[0]?.codeCount !== 50000 || naive[0]?.codeCount !== 50000) throw new Error('decryption bench decoded the wrong number of codes');
   const oursMem = median(ours.map((run) => run.peakExtraMiB));
   const naiveMem = median(naive.map((run) => run.peakExtraMiB));

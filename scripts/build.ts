@@ -1,7 +1,8 @@
 /**
  * npm run build: one self-contained CommonJS bundle per function (dist/functions/<name>/index.js,
  * exports.main, target node18, no node_modules needed at run time), then cloudbaserc.json brought
- * in line with the function folders. `--check` fails instead of rewriting cloudbaserc.json.
+ * in line with the function folders, and the OpenAPI document (dist/openapi.json, scripts/openapi/).
+ * `--check` fails instead of rewriting cloudbaserc.json.
  */
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundlePath, FUNCTIONS_DIR, functionNames, ROOT } from './function-catalogue';
 import { cloudbaseRcInSync, readCloudbaseRc, syncCloudbaseRc, writeCloudbaseRc } from './cloudbaserc';
+import { OPENAPI_FILE, writeOpenApi } from './openapi/generate';
 
 /**
  * The database token store bundles @cloudbase/node-sdk (about 1 MB): it is built once as a file of
@@ -49,6 +51,8 @@ export async function buildFunctions(names: readonly string[] = functionNames())
     await Promise.all([
       build({ ...COMMON, entryPoints: [DATABASE_STORE_SOURCE], outfile: storeFile }),
       ...names.map((name) => build({ ...COMMON, entryPoints: [join(FUNCTIONS_DIR, name, 'index.ts')], outfile: bundlePath(name), plugins: [databaseStoreOutside] })),
+      // The OpenAPI document, from the functions' own schemas (scripts/openapi/), while esbuild works.
+      Promise.resolve().then(() => writeOpenApi()),
     ]);
     for (const name of names) {
       const target = join(dirname(bundlePath(name)), DATABASE_STORE_FILE);
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
     writeCloudbaseRc(syncCloudbaseRc(names, current));
     console.log('cloudbaserc.json updated to match functions/');
   }
-  console.log(`built ${names.length} functions into dist/functions`);
+  console.log(`built ${names.length} functions into dist/functions, and ${OPENAPI_FILE.slice(ROOT.length + 1)}`);
 }
 
 if (require.main === module) {

@@ -7,7 +7,14 @@
  * would start an interactive device login instead, so this script logs in explicitly
  * (`tcb login --apiKeyId --apiKey`), then runs `tcb fn deploy --all --force --yes -e $ENV_ID`.
  * The CLI exits 0 even when a deployment failed: its output is checked instead.
- * The secret key is never printed (every CLI line is redacted before it is shown).
+ * The secret key is never printed (every CLI line is redacted before it is shown), nor are the CLI's
+ * stack traces; a failure is reported with the cause the CLI's output names (tcb-cli-output.ts): the
+ * network, the keys, their permissions or the environment id.
+ *
+ * Before anything is built or sent it also refuses a configuration every call would refuse (what
+ * shared/config.ts rejects), and one with neither WXOPEN_HTTP_KEY nor WXOPEN_ADMIN_OPENIDS (every
+ * function but componentEvents would then refuse every caller but direct invocations) unless
+ * --allow-no-callers says that is meant (deploy-callers.ts).
  *
  * The CLI keeps its login in ~/.config/.cloudbase/. It runs here with HOME (and XDG_CONFIG_HOME)
  * pointing at a fresh temporary directory, removed when the deployment ends however it ends, so
@@ -16,16 +23,22 @@
  * visible in the process list to other users of the same machine. Deploy from a machine you do
  * not share (e.g. CI), with a sub-user key limited to the environment.
  *
- * npm run deploy [-- --skip-build]
+ * npm run deploy [-- --skip-build] [-- --allow-no-callers]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../shared/config';
+import { WxOpenError } from '../shared/errors';
 import { redactValues } from '../shared/redact';
 import { buildFunctions } from './build';
+import { CALLER_VARIABLES, checkCallers } from './deploy-callers';
 import { CLOUDBASERC, functionNames, ROOT } from './function-catalogue';
+import { cleanCliOutput, deployOutcome, loginOutcome, type CommandResult } from './tcb-cli-output';
+
+export { deployOutcome, loginOutcome, type CommandResult } from './tcb-cli-output';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -35,11 +48,6 @@ export const REQUIRED_VARIABLES: ReadonlyArray<[name: string, meaning: string]> 
   ['TENCENTCLOUD_SECRETID', 'a Tencent Cloud CAM SecretId allowed to manage that environment (a sub-user key is best)'],
   ['TENCENTCLOUD_SECRETKEY', 'the SecretKey that goes with it'],
 ];
-
-export interface CommandResult {
-  code: number | null;
-  output: string;
-}
 
 /** Runs the CLI with stdin closed; resolves with its exit code and everything it wrote. */
 export type RunCli = (args: readonly string[], env: Env) => Promise<CommandResult>;
@@ -69,29 +77,27 @@ export function templateProblems(env: Env, names: readonly string[] = templatedV
   return { broken, unset };
 }
 
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const DEPLOY_FAILED = /deployment failed|部署失败|skipped|跳过|No valid identity|无有效身份|No functions deployed|没有函数被部署/i;
-const DEPLOYED = /(?:成功部署\s*(\d+)\s*个函数|Successfully deployed\s*(\d+)\s*function)/i;
-const LOGIN_FAILED = /Invalid identity|无效的身份信息|失败|fail/i;
-const LOGGED_IN = /login succeeded|登录成功/i;
-
-/** Reads `tcb fn deploy` output (it exits 0 even on failure). */
-export function deployOutcome(output: string, expected: number): { ok: boolean; reason: string } {
-  const text = output.replace(ANSI, '');
-  const failed = DEPLOY_FAILED.exec(text);
-  if (failed !== null) return { ok: false, reason: `the CLI reported "${failed[0]}"` };
-  const deployed = DEPLOYED.exec(text);
-  if (deployed === null) return { ok: false, reason: 'the CLI did not report a successful deployment' };
-  const count = Number(deployed[1] ?? deployed[2]);
-  if (count !== expected) return { ok: false, reason: `the CLI deployed ${count} of ${expected} functions` };
-  return { ok: true, reason: `${count} functions deployed` };
+/** WXOPEN_API_BASE left pointing at this machine (the emulator of a local run): unreachable from the cloud. */
+function localApiBase(env: Env): string | undefined {
+  const base = value(env, 'WXOPEN_API_BASE');
+  if (base === undefined) return undefined;
+  const host = /^https?:\/\/(\[[^\]]*\]|[^/:\s]+)/i.exec(base)?.[1]?.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || host?.startsWith('127.') === true ? `WXOPEN_API_BASE: ${base} is this machine (an emulator?), which a deployed function cannot reach (every call would fail with 990008); unset it to use WeChat` : undefined;
 }
 
-export function loginOutcome(result: CommandResult): { ok: boolean; reason: string } {
-  const text = result.output.replace(ANSI, '');
-  if (result.code !== 0) return { ok: false, reason: `tcb login exited with ${String(result.code)}` };
-  if (LOGIN_FAILED.test(text) || !LOGGED_IN.test(text)) return { ok: false, reason: 'tcb login did not confirm the login' };
-  return { ok: true, reason: 'logged in' };
+/**
+ * What the functions would make of the variables they are deployed with: the first problem that
+ * would make every call fail (the message shared/config.ts gives), or undefined.
+ */
+export function configurationProblem(env: Env, names: readonly string[] = templatedVariables()): string | undefined {
+  const functionEnv = Object.fromEntries(names.map((name) => [name, env[name] ?? '']));
+  try {
+    loadConfig(functionEnv);
+    return undefined;
+  } catch (error) {
+    if (error instanceof WxOpenError) return `${error.message} (every call would be refused with ${error.errcode})`;
+    throw error;
+  }
 }
 
 /** The CLI shipped in devDependencies, run with this Node; stdin closed so it can never prompt. */
@@ -110,6 +116,10 @@ export interface DeployOptions {
   env: Env;
   run?: RunCli;
   build?: () => Promise<void>;
+  /** Deploy the bundles already in dist/ (--skip-build). */
+  skipBuild?: boolean;
+  /** Go on although no HTTP caller or Mini Program user could call the functions (--allow-no-callers). */
+  allowNoCallers?: boolean;
   print?: (line: string) => void;
 }
 
@@ -130,18 +140,29 @@ export async function deploy(options: DeployOptions): Promise<number> {
     print(`${broken.join(', ')}: the value holds a " or \\ or a line break, which the CLI's templating would write into cloudbaserc.json unescaped. Change the value.`);
     return 2;
   }
-  if (unset.length > 0) print(`note: ${unset.join(', ')} not set: the functions will get "" for them (the deploy replaces the whole variable set).`);
+  const problem = configurationProblem(env) ?? localApiBase(env);
+  if (problem !== undefined) {
+    print(`${problem}. Nothing was built or sent.`);
+    return 2;
+  }
+  const callers = checkCallers(env, options.allowNoCallers === true);
+  for (const line of callers.lines) print(line);
+  if (!callers.ok) return 2;
+  const optional = unset.filter((name) => !CALLER_VARIABLES.has(name));
+  if (optional.length > 0) print(`optional, not set (the functions see them as unset; the deploy replaces the whole variable set): ${optional.join(', ')}`);
 
   const secretKey = value(env, 'TENCENTCLOUD_SECRETKEY') as string;
   const secretId = value(env, 'TENCENTCLOUD_SECRETID') as string;
   const envId = value(env, 'ENV_ID') as string;
   const show = (output: string): void => {
-    const text = redactValues(output, [secretKey]).trimEnd();
+    const text = redactValues(cleanCliOutput(output), [secretKey]);
     if (text !== '') print(text);
   };
 
-  print('building the functions ...');
-  await (options.build ?? (() => buildFunctions()))();
+  if (options.skipBuild !== true) {
+    print('building the functions ...');
+    await (options.build ?? (() => buildFunctions()))();
+  }
 
   // The CLI writes its login under HOME: a throwaway one, removed whatever happens.
   const home = mkdtempSync(join(tmpdir(), 'wxopen-deploy-home-'));
@@ -165,9 +186,9 @@ async function loginAndDeploy(env: Env, { run, print, show, secretId, secretKey,
   print(`logging in to Tencent Cloud with SecretId ${secretId.slice(0, 6)}... (tcb login --apiKeyId --apiKey)`);
   const login = await run(['login', '--apiKeyId', secretId, '--apiKey', secretKey], env);
   show(login.output);
-  const loggedIn = loginOutcome(login);
+  const loggedIn = loginOutcome(login, envId);
   if (!loggedIn.ok) {
-    print(`deploy stopped: ${loggedIn.reason}. Check TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY.`);
+    print(`deploy stopped at tcb login: ${redactValues(loggedIn.reason, [secretKey])}.`);
     return 1;
   }
 
@@ -175,9 +196,10 @@ async function loginAndDeploy(env: Env, { run, print, show, secretId, secretKey,
   print(`deploying ${expected} functions to ${envId} (tcb fn deploy --all --force --yes -e ${envId}) ...`);
   const deployed = await run(['fn', 'deploy', '--all', '--force', '--yes', '-e', envId], env);
   show(deployed.output);
-  const outcome = deployOutcome(deployed.output, expected);
+  const outcome = deployOutcome(deployed.output, expected, envId);
   if (deployed.code !== 0 || !outcome.ok) {
-    print(`deploy failed: ${deployed.code !== 0 ? `the CLI exited with ${String(deployed.code)}` : outcome.reason}`);
+    const reason = outcome.ok ? `the CLI exited with ${String(deployed.code)}` : outcome.reason;
+    print(`deploy failed: ${redactValues(reason, [secretKey])}.`);
     return 1;
   }
   print(`deployed: ${outcome.reason}. Bind HTTP paths with: npx tcb service create -p /<function> -f <function> -e ${envId}`);
@@ -185,8 +207,8 @@ async function loginAndDeploy(env: Env, { run, print, show, secretId, secretKey,
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean', default: false } } });
-  deploy({ env: process.env, ...(values['skip-build'] === true ? { build: async () => undefined } : {}) }).then(
+  const { values } = parseArgs({ options: { 'skip-build': { type: 'boolean', default: false }, 'allow-no-callers': { type: 'boolean', default: false } } });
+  deploy({ env: process.env, skipBuild: values['skip-build'], allowNoCallers: values['allow-no-callers'] }).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(redactValues(error instanceof Error ? error.message : String(error), [process.env['TENCENTCLOUD_SECRETKEY']]));

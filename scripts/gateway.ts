@@ -11,9 +11,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { LOCAL } from '../shared/error-codes';
+import { log, type LogLevel } from '../shared/log';
 import { redact } from '../shared/redact';
 import { LocalError, toWxOpenError, type WxOpenError } from '../shared/errors';
 import { functionNames } from './function-catalogue';
+import { docsReply } from './openapi/serve-docs';
 import { BundleHost } from './local-runtime/bundle-host';
 import { toHttpAccessEvent } from './local-runtime/http-event';
 import { errorReply, sendReply, toHttpReply, type HttpReply } from './local-runtime/http-reply';
@@ -39,7 +41,25 @@ export interface GatewayOptions {
   /** envId put in requestContext (default "local"). */
   envId?: string;
   /** Told about every request once answered. */
-  onRequest?: (entry: { method: string; path: string; status: number; ms: number; requestId: string }) => void;
+  onRequest?: (entry: RequestEntry) => void;
+}
+
+/** One answered request; `path` is redacted (a query may carry a token). */
+export interface RequestEntry {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  requestId: string;
+}
+
+/**
+ * A request line in the functions' own log format (shared/log.ts: JSON lines, readable text on a
+ * terminal), so that npm start and npm run gateway print one format. `level` overrides the
+ * threshold (npm start gives the functions a threshold of their own).
+ */
+export function logRequest(entry: RequestEntry, level?: LogLevel | 'silent'): void {
+  log('info', `${entry.method} ${entry.path} -> ${entry.status}`, { status: entry.status, ms: entry.ms, request_id: entry.requestId }, level === undefined ? {} : { level });
 }
 
 export interface Gateway {
@@ -111,6 +131,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
   async function answer(request: IncomingMessage, requestId: string): Promise<HttpReply> {
     const url = new URL(request.url ?? '/', 'http://gateway.local');
+    // GET /openapi.json and /docs: the API document and its page (no function has those names).
+    const docs = docsReply(request.method, url.pathname, request.headers.host);
+    if (docs !== undefined) return docs;
     const name = functionNameOf(url.pathname);
     let body: Buffer;
     try {
@@ -185,7 +208,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway({
     port: portOption(values.port, 'GATEWAY_PORT', DEFAULT_GATEWAY_PORT),
     host: values.host,
-    onRequest: (entry) => console.log(`${entry.method} ${entry.path} -> ${entry.status} (${entry.ms} ms)`),
+    onRequest: (entry) => logRequest(entry),
   });
   console.log(`gateway listening on ${gateway.url}`);
   console.log(`functions talk to ${process.env['WXOPEN_API_BASE'] ?? 'https://api.weixin.qq.com (WXOPEN_API_BASE unset)'}`);

@@ -1,8 +1,9 @@
 /**
- * npm run invoke -- <functionName> '<json>' [--as-openid <OPENID>] [--http]
+ * npm run -s invoke -- <functionName> '<json>' [--as-openid <OPENID>] [--http]
  *
  * Calls one built bundle the way the platform would and prints its answer as JSON on stdout
- * (the function's own log lines go to stderr):
+ * (the function's own log lines go to stderr). `-s` (npm's --silent) keeps npm's own banner
+ * ("> wxopen-functions@… invoke") off stdout, so that stdout is the answer alone and pipes into jq:
  * - by default as the console / `tcb fn invoke` do: the JSON is the event, no caller identity;
  * - `--as-openid` as a Mini Program user's wx.cloud.callFunction: the per-call variables
  *   WX_CONTEXT_KEYS, WX_OPENID, WX_APPID and TCB_SOURCE are set as the platform sets them;
@@ -17,11 +18,12 @@ import { parseArgs } from 'node:util';
 import { LOCAL } from '../shared/error-codes';
 import { parseJson } from '../shared/json';
 import { toWxOpenError } from '../shared/errors';
+import { formatFor } from '../shared/log';
 import { functionNames } from './function-catalogue';
 import { BundleHost } from './local-runtime/bundle-host';
 import { exportEnviron, miniProgramEnviron, scfContext } from './local-runtime/scf-context';
 
-const USAGE = `usage: npm run invoke -- <functionName> '<json>' [--as-openid <OPENID>] [--appid <wx...>] [--http]
+const USAGE = `usage: npm run -s invoke -- <functionName> '<json>' [--as-openid <OPENID>] [--appid <wx...>] [--http]
 functions: ${functionNames().join(', ')}`;
 
 class UsageError extends Error {}
@@ -119,7 +121,8 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  // stdout carries the answer only; the function's log lines go to stderr.
+  // stdout carries the answer only; the function's log lines go to stderr, readable when that is a terminal.
+  process.env['WXOPEN_LOG_FORMAT'] ??= formatFor(process.stderr);
   const toStdout = process.stdout.write.bind(process.stdout);
   console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
   let answer: unknown;

@@ -9,6 +9,10 @@
  * unset, no emulator starts: the gateway serves the functions against WeChat itself, and the demo
  * runs only its read-only steps (the writing ones are printed, never sent to a real account).
  * Likewise when WXOPEN_API_BASE is set: the functions talk to that server.
+ *
+ * Stopping: SIGINT or SIGTERM close both servers and exit 0; so does the launcher going away
+ * without passing the signal on (npm forwards SIGTERM to the shell that runs this script, and the
+ * shell dies without forwarding it), seen as this process's parent changing.
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -16,13 +20,14 @@ import { buildFunctions } from './build';
 import { startEmulator, type Emulator } from './emulator';
 import { actingGroups, groupOf, type ActingGroup } from './demo/acting-accounts';
 import { functionNames } from './function-catalogue';
-import { DEFAULT_GATEWAY_PORT, portOption, startGateway, type Gateway } from './gateway';
+import { DEFAULT_GATEWAY_PORT, logRequest, portOption, startGateway, type Gateway } from './gateway';
 import { qrJumpDemo, type DemoTarget } from './demo/qr-jump-demo';
 import { hostingDomainOf } from './emulator/static-sites';
 import { curlLine, invokeLine, runDemo, STEP_PAUSE_MS } from './demo/run-demo';
 import { DEMO_MERCHANTS, platformVariables, preparePlatformDemo, tokenSummary } from './demo/platform-demo';
 import { DEMO_PLATFORM } from './emulator/platforms';
 import { PortInUseError } from './local-runtime/listen';
+import type { LogLevel } from '../shared/log';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
 export const DEMO_ADMIN_OPENID = 'o-demo-admin-openid';
@@ -30,6 +35,24 @@ export const DEMO_ADMIN_OPENID = 'o-demo-admin-openid';
 type Env = Readonly<Record<string, string | undefined>>;
 
 const set = (env: Env, name: string): boolean => (env[name]?.trim() ?? '') !== '';
+
+/** How often to look whether the launcher is still there. */
+const LAUNCHER_POLL_MS = 500;
+
+/**
+ * Calls `gone` once the process that started this one exits (this process is then adopted by
+ * another: its parent id changes). Catches every launcher that dies without passing its signal on.
+ */
+export function watchLauncher(gone: () => void, pollMs = LAUNCHER_POLL_MS): () => void {
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    gone();
+  }, pollMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 /** Emulator unless the shell names a WeChat account or an API base of its own. */
 export function startMode(env: Env): 'emulator' | 'configured' {
@@ -71,13 +94,16 @@ async function main(): Promise<void> {
     await emulator?.close();
     process.exit(code);
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
+  const onSignal = (signal: string): void => {
     if (stopping) return;
     console.log(`\n${signal}: stopping the gateway${emulator === undefined ? '' : ' and the emulator'}`);
     void stop(0);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  watchLauncher(() => onSignal('launcher exited'));
+  // The request lines follow the shell's WXOPEN_LOG_LEVEL, not the quieter one the functions get below.
+  const requestLogLevel = (process.env['WXOPEN_LOG_LEVEL']?.trim() || 'info') as LogLevel | 'silent';
 
   try {
     if (values['skip-build'] !== true) {
@@ -118,7 +144,7 @@ async function main(): Promise<void> {
       // Each function acts as its group's account, as if each had its own envVariables.
       ...(groups.length > 0 ? { functionEnv: (name: string) => groupOf(groups, name)?.env } : {}),
       onRequest: (entry) => {
-        if (ready) console.log(`${entry.method} ${entry.path} -> ${entry.status} (${entry.ms} ms)`);
+        if (ready) logRequest(entry, requestLogLevel);
       },
     });
     console.log(`gateway   ${gateway.url}/<functionName>  (${gateway.functions().length} functions)`);

@@ -9,11 +9,19 @@ export interface ErrorAnswer {
   category: ErrorCategory;
   /** WeChat's request id, when WeChat answered (look it up with getRidInfo). */
   rid?: string;
-  /** For input errors: the offending field, as a path such as `debug_url[2]`. */
+  /** For input errors: the offending field, as a path such as `debug_url[2]` (the first, when several are). */
   field?: string;
+  /** For input errors: every offending field with the rule it breaks, in the schema's order (`field` is the first). */
+  fields?: readonly FieldProblem[];
   /** For workflow functions: the step that failed, and the steps done before it. */
   failed_step?: string;
   steps?: readonly ChainStep[];
+}
+
+/** A field of the input and the rule it breaks, e.g. `{field: 'debug_url[2]', rule: 'must not be empty'}`. */
+export interface FieldProblem {
+  field: string;
+  rule: string;
 }
 
 /** One step of a workflow function, as its answer reports it. */
@@ -27,6 +35,7 @@ interface WxOpenErrorOptions {
   cause?: unknown;
   rid?: string;
   field?: string;
+  fields?: readonly FieldProblem[];
   /** Overrides the table's hint for this one error. */
   hint?: string;
 }
@@ -45,6 +54,7 @@ export class WxOpenError extends Error {
   readonly httpStatus: number;
   readonly rid?: string;
   readonly field?: string;
+  readonly fields?: readonly FieldProblem[];
 
   constructor(errcode: number, message: string, options: WxOpenErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -58,6 +68,7 @@ export class WxOpenError extends Error {
     this.httpStatus = info.httpStatus;
     if (options.rid !== undefined) this.rid = options.rid;
     if (options.field !== undefined) this.field = options.field;
+    if (options.fields !== undefined) this.fields = options.fields;
   }
 
   toAnswer(): ErrorAnswer {
@@ -70,6 +81,7 @@ export class WxOpenError extends Error {
     };
     if (this.rid !== undefined) answer.rid = this.rid;
     if (this.field !== undefined) answer.field = this.field;
+    if (this.fields !== undefined) answer.fields = this.fields.map(({ field, rule }) => ({ field, rule: redact(rule) }));
     return answer;
   }
 }
@@ -108,6 +120,7 @@ export class ChainStepError extends WxOpenError {
       hint: failure.hint,
       ...(failure.rid === undefined ? {} : { rid: failure.rid }),
       ...(failure.field === undefined ? {} : { field: failure.field }),
+      ...(failure.fields === undefined ? {} : { fields: failure.fields }),
     });
     this.name = 'ChainStepError';
   }
@@ -117,9 +130,21 @@ export class ChainStepError extends WxOpenError {
   }
 }
 
+/**
+ * Input failed validation: every field with its rule. The message is `<field>: <rule>` for each
+ * (joined with "; "), `field` names the first, `fields` lists them all, and the hint says the rules.
+ */
+export function invalidFields(problems: readonly FieldProblem[]): LocalError {
+  const [first] = problems;
+  if (first === undefined) return new LocalError(LOCAL.INVALID_INPUT, 'input: invalid');
+  const rules = problems.map(({ field, rule }) => `${field} ${rule}`).join('; ');
+  const hint = problems.length === 1 ? `Fix the field and call again: ${rules}.` : `Fix these ${problems.length} fields and call again: ${rules}.`;
+  return new LocalError(LOCAL.INVALID_INPUT, problems.map(({ field, rule }) => `${field}: ${rule}`).join('; '), { field: first.field, fields: problems, hint });
+}
+
 /** Input failed validation: names the field and the rule. */
 export function invalidInput(field: string, rule: string): LocalError {
-  return new LocalError(LOCAL.INVALID_INPUT, `${field}: ${rule}`, { field });
+  return invalidFields([{ field, rule }]);
 }
 
 /** Turns anything thrown into a WxOpenError without losing a typed one. */

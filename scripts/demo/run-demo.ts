@@ -36,11 +36,11 @@ export function curlLine(gatewayUrl: string, functionName: string, key: string |
   return `curl -sS -X POST ${gatewayUrl}/${functionName} -H ${authorization} -H 'Content-Type: application/json' -d ${quoted(JSON.stringify(input))}`;
 }
 
-/** An `npm run invoke` line with the variables it needs set in front (shell syntax). */
+/** An `npm run -s invoke` line with the variables it needs set in front (shell syntax; -s: no npm banner on stdout, so it pipes into jq). */
 export function invokeLine(vars: Readonly<Record<string, string>>, functionName: string, input: unknown, asOpenId?: string): string {
   const assignments = Object.entries(vars).map(([name, value]) => `${name}=${/^[\w.:/@,+-]*$/.test(value) ? value : quoted(value)}`);
   const caller = asOpenId === undefined ? '' : ` --as-openid ${asOpenId}`;
-  return `${assignments.join(' ')} npm run invoke -- ${functionName} ${quoted(JSON.stringify(input))}${caller}`;
+  return `${assignments.join(' ')} npm run -s invoke -- ${functionName} ${quoted(JSON.stringify(input))}${caller}`;
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -74,6 +74,7 @@ export interface EmulatorSettings {
    * - 'served-hosts-only': only hosts the emulator serves are checked, any other host passes.
    */
   verification: VerificationMode;
+  /** ms before the static hosting serves an upload or a delete (404 or the previous content until then); default 0, set by static-hosting-serve.ts */ hostingPropagationMs?: number;
 }
 
 export const VERIFICATION_MODES = ['strict', 'served-hosts-only'] as const;

@@ -43,8 +43,8 @@ export type CloudFunctionMain<R extends object> = (event: unknown, context?: unk
  * function). Caller check, then input validation, then the operation; every outcome is an answer
  * in WeChat's shape (HTTP callers get it as the body with a status from the error's category).
  */
-export function defineFunction<S extends v.GenericSchema, R extends object>(definition: FunctionDefinition<S, R>): CloudFunctionMain<R> {
-  return async function main(event: unknown, context?: unknown): Promise<FunctionAnswer<R>> {
+export function defineFunction<S extends v.GenericSchema, R extends object>(definition: FunctionDefinition<S, R>): CloudFunctionMain<R> & { readonly definition: FunctionDefinition<S, R> } {
+  const main = async function main(event: unknown, context?: unknown): Promise<FunctionAnswer<R>> {
     const started = Date.now();
     const deadline = Deadline.fromContext(context, started);
     let caller: Caller | undefined;
@@ -73,4 +73,6 @@ export function defineFunction<S extends v.GenericSchema, R extends object>(defi
       return caller?.kind === 'http' ? httpAnswer(error.httpStatus, answer) : answer;
     }
   };
+  // Non-enumerable, read by the OpenAPI generator and the typed clients (scripts/openapi, clients/).
+  return Object.defineProperty(main, 'definition', { value: definition }) as CloudFunctionMain<R> & { readonly definition: FunctionDefinition<S, R> };
 }

@@ -57,18 +57,32 @@ export const ordinaryRule = v.pipe(
   v.rawCheck((context) => checkDebugUrls(context)),
 );
 
+const publish = v.optional(v.boolean('must be true or false'), false);
+const dryRun = v.optional(v.boolean('must be true or false (true: only read, and answer what each step would do)'), false);
+
 /**
  * setupQRCodeJump: an ordinary-link rule (without is_edit: the chain decides add or edit), the
- * CloudBase environment whose static hosting serves the verification file, and whether to publish.
+ * CloudBase environment whose static hosting serves the verification file, whether to publish,
+ * and `dry_run` (read only; answer what each step would do).
  */
 export const setupInput = v.pipe(
   v.strictObject({
     ...ordinaryRuleFields,
     env: envId,
-    publish: v.optional(v.boolean('must be true or false'), false),
+    publish,
+    dry_run: dryRun,
   }),
   v.rawCheck((context) => checkDebugUrls(context)),
 );
+
+/** deployStaticSite's `qrcode_rule`: the rule fields setupQRCodeJump takes, and `publish`. */
+export const qrcodeRuleInput = v.pipe(
+  v.strictObject({ ...ordinaryRuleFields, publish }),
+  v.rawCheck((context) => checkDebugUrls(context)),
+);
+
+/** `dry_run` as both workflow functions take it. */
+export const dryRunInput = dryRun;
 
 /** Rule of "scan a service-account QR code to open the Mini Program": the prefix is a weixin.qq.com/q/ link. */
 export const serviceAccountRule = v.strictObject({

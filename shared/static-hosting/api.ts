@@ -40,6 +40,8 @@ export interface StaticStore {
 }
 
 const BASE = 'componenttcb';
+/** See staticHosting.deleteFile: not a documented WeChat API. */
+export const STATIC_DELETE_API = `${BASE}/staticdeletefile`;
 
 function text(item: Record<string, unknown>, keys: readonly string[]): string {
   for (const key of keys) {
@@ -104,6 +106,17 @@ export const staticHosting = {
     const groups = body['common_prefixes'];
     if (Array.isArray(groups)) answer.common_prefixes = groups.filter((group): group is string => typeof group === 'string');
     return answer;
+  },
+
+  /**
+   * Deletes one file of the site. [UNCERTAIN] WeChat documents no static-hosting delete for
+   * third-party platforms (notes/wechat-api.md 4.2: `staticdeletefile` is in no stored doc or SDK);
+   * this is the name and shape the emulator serves (`{env, filename}`), kept in this one place.
+   * Against WeChat an unknown API answers an error, which the caller reports per file (deleting
+   * then needs `tcb hosting delete` or the console). Deleting twice ends in the same state.
+   */
+  async deleteFile(client: WeChatClient, env: string, filename: string): Promise<void> {
+    await client.call({ path: STATIC_DELETE_API, body: { env, filename }, token: 'component', idempotent: true });
   },
 
   /** The env's hosting entry; STATIC_HOSTING_NOT_FOUND when WeChat lists none for it. */

@@ -107,7 +107,7 @@ describe('third-party platform mode through the gateway', () => {
 
   it('names the missing permission set (61007) and what the grant leaves out', async () => {
     const answer = await call('applyCodeQuery', { authorizer_appid: MERCHANT_A, isv_application_id: 'no-such' });
-    expect(answer.json).toMatchObject({ errcode: 61007, category: 'auth' });
+    expect(answer.json).toMatchObject({ errcode: 61007, category: 'setup' });
     expect(String(answer.json['hint'])).toContain('set 46');
     const info = await call('getAuthorizerInfo', { authorizer_appid: MERCHANT_A });
     expect(info.json).toMatchObject({ errcode: 0, stored: true, permission_sets: [18, 49], missing: [{ capability: 'market codes (一物一码)', permission_sets: [46] }] });

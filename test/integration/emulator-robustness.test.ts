@@ -52,6 +52,7 @@ function baselines(applicationId: string): Record<string, Array<{ as: Caller; bo
     'componenttcb/staticuploadfile': [{ as: 'mini-component', body: { env, filename: 'qr/a.txt' } }],
     'componenttcb/staticfilelist': [{ as: 'mini-component', body: { env, prefix: 'qr/', delimiter: '/', marker: '', max_keys: 10 } }],
     'componenttcb/describestaticstore': [{ as: 'service-component', body: { env: serviceEnv } }],
+    'componenttcb/staticdeletefile': [{ as: 'mini-component', body: { env, filename: 'site/old.js' } }],
     'intp/marketcode/applycode': [{ as: 'service', body: { code_count: 10000, isv_application_id: 'fuzz-2' } }],
     'intp/marketcode/applycodequery': [{ as: 'service', body: { application_id: applicationId } }, { as: 'service', body: { isv_application_id: 'fuzz-1' } }],
     'intp/marketcode/applycodedownload': [{ as: 'service', body: range }],
@@ -86,7 +87,7 @@ function adminBaselines(): Record<string, Record<string, unknown>> {
     accounts: { appid: 'wx9999999999999999', secret: 'fuzz-secret', type: 'miniprogram', released: true, linked_mini_programs: [], marketcode_key: '0123456789abcdef' },
     'revoke-tokens': { appid: 'wx9999999999999999', token: 'nope' },
     clock: { advance_seconds: 0 },
-    settings: { qrcodeJumpRatePerSecond: 0, tokenTtlSeconds: 7200, marketcodeFinishDelaySeconds: 0, verification: 'strict' },
+    settings: { qrcodeJumpRatePerSecond: 0, tokenTtlSeconds: 7200, marketcodeFinishDelaySeconds: 0, verification: 'strict', hostingPropagationMs: 0 },
     'issue-token': { appid: MINI_PROGRAM.appid, kind: 'access', ttl_seconds: 60 },
     'verified-hosts': { host: 'a.example.com' },
     'hosting-domains': { env, domain: 'b.example.com' },
@@ -110,6 +111,9 @@ function adminBaselines(): Record<string, Record<string, unknown>> {
     'revoke-authorization': { component_appid: DEMO_PLATFORM.componentAppId, authorizer_appid: MINI_PROGRAM.appid },
     'push-ticket': { component_appid: DEMO_PLATFORM.componentAppId },
     pushes: { component_appid: DEMO_PLATFORM.componentAppId },
+    // The emulator console's data and its fault switch (modules/emulator-console.ts).
+    console: {},
+    'faults-off': { path: 'nowhere', type: 'errcode' },
   };
 }
 

@@ -47,8 +47,15 @@ describe('the local gateway (TCB HTTP access service over the built bundles)', (
       expect({ name, status: answer.status, errcode: answer.json['errcode'] }).toEqual({ name, status: 400, errcode: 990001 });
     }
     expect((await post('getJumpQRCode', {}, 'wrong-key')).status).toBe(401);
-    expect((await post('getJumpQRCode', {}, null)).json).toMatchObject({ errcode: 990004 });
+    // the hint says how to send the key: redaction keeps the placeholder (a real key is still hidden)
+    expect((await post('getJumpQRCode', {}, null)).json).toMatchObject({ errcode: 990004, hint: 'Send the key as "Authorization: Bearer <WXOPEN_HTTP_KEY>".' });
     expect((await post('getJumpQRCode', '{not json')).json).toMatchObject({ errcode: 990002 });
+    // three bad fields, one answer naming all of them (the first as `field`)
+    const bad = await post('addJumpQRCode', { prefix: 'https://shop.example.com/qr/', permit_sub_rule: 3, path: '', open_version: 9, is_edit: 0, debug_urls: [] });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ errcode: 990001, category: 'input', field: 'permit_sub_rule' });
+    expect((bad.json['fields'] as Array<{ field: string }>).map(({ field }) => field)).toEqual(['permit_sub_rule', 'path', 'open_version', 'debug_urls']);
+    expect(bad.json['hint']).toMatch(/^Fix these 4 fields and call again: permit_sub_rule must be 1 .*; path must not be empty; open_version must be 1 .*; debug_urls is not a field of this operation\.$/);
     const get = await fetch(`${gateway.url}/getJumpQRCode?x=1`, { headers: { authorization: `Bearer ${HTTP_KEY}` } });
     expect(get.status).toBe(405);
     expect(emulator.calls).toHaveLength(0);

@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Emulator } from '../../scripts/emulator';
 import { ROOT } from '../../scripts/function-catalogue';
 import { invoke, isErrorAnswer, parseInvokeArgs } from '../../scripts/invoke';
-import { useEmulator, ADMIN_OPENID } from '../support/emulator';
+import { useEmulator, ADMIN_OPENID, MINI_PROGRAM } from '../support/emulator';
 import { setEnv } from '../support/env';
 
 let emulator: Emulator;
@@ -58,5 +59,19 @@ describe('npm run invoke', () => {
     expect(unknown.status).toBe(2);
     expect(String(unknown.stderr)).toContain('no function named "nope"');
     expect(String(unknown.stdout)).toBe('');
+  });
+
+  it('pipes into jq as the README shows: npm run -s invoke -- getJumpQRCode \'{}\' | jq', async () => {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('WXOPEN_') && !key.startsWith('WX_') && !key.startsWith('npm_')) env[key] = value;
+    Object.assign(env, { WXOPEN_API_BASE: emulator.url, WXOPEN_APPID: MINI_PROGRAM.appid, WXOPEN_APPSECRET: MINI_PROGRAM.secret, WXOPEN_LOG_LEVEL: 'info' });
+    const sh = (line: string): Promise<{ stdout: string; stderr: string }> => promisify(execFile)('sh', ['-c', line], { cwd: ROOT, env, timeout: 20000 });
+    const command = "npm run -s invoke -- getJumpQRCode '{}'";
+    // stdin parsed by node (always there), and by jq when this machine has it
+    const byNode = await sh(`${command} | node -e 'let t="";process.stdin.on("data",(c)=>t+=c).on("end",()=>console.log(JSON.parse(t).list_size))'`);
+    expect(byNode.stdout.trim()).toBe('0');
+    expect(byNode.stderr).toContain('"level":"info"'); // the function's log line went to stderr, not into the pipe
+    const jq = spawnSync('sh', ['-c', 'command -v jq'], { encoding: 'utf8' });
+    if (jq.status === 0) expect((await sh(`${command} | jq -e .errcode`)).stdout.trim()).toBe('0');
   });
 });

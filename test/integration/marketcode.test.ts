@@ -94,7 +94,7 @@ describe('applying for codes', () => {
 
   it('refuses every account but a service account (48001)', async () => {
     useAccount(emulator, MINI_PROGRAM.appid, MINI_PROGRAM.secret);
-    expect(await call('applyCode', { code_count: 10000, isv_application_id: 'x' })).toMatchObject({ errcode: 48001, category: 'auth' });
+    expect(await call('applyCode', { code_count: 10000, isv_application_id: 'x' })).toMatchObject({ errcode: 48001, category: 'setup' });
   });
 });
 

@@ -128,7 +128,7 @@ describe('invoked directly (console, CLI, another function)', () => {
     expect(await add({ ...RULE, is_edit: 1 })).toMatchObject({ errcode: 40097 });
 
     useAccount(emulator, PERSONAL.appid, PERSONAL.secret);
-    expect(await loadBundle('downloadQRCodeText')({})).toMatchObject({ errcode: 85075, category: 'platform' });
+    expect(await loadBundle('downloadQRCodeText')({})).toMatchObject({ errcode: 85075, category: 'setup' });
     useAccount(emulator, UNRELEASED.appid, UNRELEASED.secret);
     const own = 'https://unreleased.example.com/qr';
     expect(await loadBundle('addJumpQRCode')({ ...RULE, prefix: own, debug_url: [] })).toMatchObject({ errcode: 0 });
@@ -199,7 +199,7 @@ describe('tokens', () => {
     const main = loadBundle('getJumpQRCode');
     emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpget', type: 'errcode', errcode: 40001, errmsg: 'invalid credential', times: 2 });
     const answer = await main({});
-    expect(answer).toMatchObject({ errcode: 40001, category: 'auth' });
+    expect(answer).toMatchObject({ errcode: 40001, category: 'local' });
     expect(emulator.callsTo('cgi-bin/stable_token')).toHaveLength(2);
     expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpget')).toHaveLength(2);
   });
@@ -225,7 +225,7 @@ describe('tokens', () => {
   it('a wrong app secret is reported with WeChat\'s code and never echoed', async () => {
     setEnv({ WXOPEN_APPSECRET: 'wrong-secret-value-123' });
     const answer = await loadBundle('getJumpQRCode')({});
-    expect(answer).toMatchObject({ errcode: 40125, category: 'auth' });
+    expect(answer).toMatchObject({ errcode: 40125, category: 'local' });
     expect(JSON.stringify(answer)).not.toContain('wrong-secret-value-123');
   });
 

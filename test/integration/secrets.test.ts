@@ -44,6 +44,20 @@ describe('secrets never reach a log line or an answer', () => {
     expectNoSecret(answers);
   });
 
+  it('in the readable text log format too (what a terminal gets)', async () => {
+    setEnv({ WXOPEN_LOG_FORMAT: 'text' });
+    try {
+      const get = loadBundle('getJumpQRCode');
+      emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpget', type: 'invalidate_token' });
+      emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpget', type: 'http_error', status: 502, times: 10 });
+      const answers = [await get({}), await get(httpEvent({}, HTTP_KEY)), await get(httpEvent({}, 'wrong-key'))];
+      expect(printed.some((line) => /^\d\d:\d\d:\d\d\.\d{3} (DEBUG|INFO|WARN|ERROR) /.test(line))).toBe(true);
+      expectNoSecret(answers);
+    } finally {
+      setEnv({ WXOPEN_LOG_FORMAT: undefined });
+    }
+  });
+
   it('when a gateway error page echoes the request URL, token included', async () => {
     emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpget', type: 'http_error', status: 502, times: 10 });
     const answer = await loadBundle('getJumpQRCode')({});

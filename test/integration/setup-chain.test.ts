@@ -77,13 +77,18 @@ describe('setupQRCodeJump', () => {
     await setup({ ...WANTED, publish: true });
     const refused = await setup({ ...WANTED, path: 'pages/other/other' });
     expect(refused).toMatchObject({ errcode: 990001, field: 'prefix', failed_step: 'rule', hint: expect.stringContaining('deleteJumpQRCode') });
+    // each differing field is named with the published value and the wanted one; equal fields are not
+    expect(refused['errmsg']).toContain('(path: "pages/index/index" published, "pages/other/other" wanted)');
+    const several = await setup({ ...WANTED, open_version: 2, debug_url: [] });
+    expect(several['errmsg']).toContain(`(open_version: 3 published, 2 wanted; debug_url: ["${PREFIX}a?id=1"] published, [] wanted)`);
+    expect(several['errmsg']).not.toContain('path:');
   });
 
   it('reports WeChat\'s verification failure on a host the hosting does not serve', async () => {
     const prefix = 'https://shop.example.com/qr/';
     emulator.hostedFileResolvers.push(async (url) => (url.host === 'shop.example.com' ? null : undefined));
     const answer = await loadBundle('setupQRCodeJump')({ ...WANTED, prefix, debug_url: [] });
-    expect(answer).toMatchObject({ errcode: 85069, failed_step: 'rule', category: 'platform' });
+    expect(answer).toMatchObject({ errcode: 85069, failed_step: 'rule', category: 'setup' });
     const steps = answer['steps'] as Array<{ step: string; detail: string }>;
     expect(steps[0]?.detail).toMatch(/not .*default hosting domain/);
     emulator.hostedFileResolvers.pop();

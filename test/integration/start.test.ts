@@ -50,6 +50,28 @@ async function shell(line: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<st
   return stdout;
 }
 
+/** True while something accepts connections on 127.0.0.1:port. */
+async function listening(port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Waits for a condition, looking every 100 ms; fails with `why()` after `ms`. */
+async function until(condition: () => boolean | Promise<boolean>, ms: number, why: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(why());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function postJson(url: string, key: string, body: unknown): Promise<{ status: number; answer: Record<string, unknown> }> {
   const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, answer: (await response.json()) as Record<string, unknown> };
@@ -63,7 +85,8 @@ describe('npm start', () => {
       const output = run.output();
       expect(output).toMatch(/^ready$/m);
       // paced under WeChat's 5 calls/s qrcodejump limit: no retried 44990, no warning of any kind
-      expect(output).not.toMatch(/"level":"(warn|error)"|retrying WeChat call/);
+      // (in either log format: JSON lines here, where the output is a pipe; text lines on a terminal)
+      expect(output).not.toMatch(/"level":"(warn|error)"|^\d\d:\d\d:\d\d\.\d{3} (WARN|ERROR) |retrying WeChat call/m);
       // each demo step printed as it happened, in order, all successful
       const steps = [...output.matchAll(/^\[(\d)\/(\d)\] (.+) \((\w+)\) \.\.\.\n {4}HTTP (\d+): (.*)$/gm)].map((match) => [match[4], match[5]]);
       expect(steps).toEqual([
@@ -109,15 +132,15 @@ describe('npm start', () => {
       const domain = await postJson(`${gateway}/getStaticHostingDomain`, key, { env: 'demo-env-1a2b3c' });
       expect(domain).toMatchObject({ status: 200, answer: { errcode: 0, env: 'demo-env-1a2b3c', domain: 'demo-env-1a2b3c-1300000001.tcloudbaseapp.com' } });
       // and so do the printed invoke lines, one per group (they carry the variables invoke reads)
-      const invokeLines = [...output.matchAll(/^ {2}(WXOPEN_API_BASE=\S+ .* npm run invoke -- (\w+) .*)$/gm)];
+      const invokeLines = [...output.matchAll(/^ {2}(WXOPEN_API_BASE=\S+ .* npm run -s invoke -- (\w+) .*)$/gm)];
       expect(invokeLines.map((match) => match[2])).toEqual(['getStaticHostingDomain', 'applyCode']);
-      // (npm echoes the command first; the answer is the JSON from the first line that opens with "{")
-      const invoked = await Promise.all(invokeLines.map(async (match) => {
-        const stdout = await shell(match[1] as string);
-        return JSON.parse(stdout.slice(stdout.search(/^\{/m))) as Record<string, unknown>;
-      }));
+      // (npm run -s: no banner, stdout is the answer alone)
+      const invoked = await Promise.all(invokeLines.map(async (match) => JSON.parse(await shell(match[1] as string)) as Record<string, unknown>));
       expect(invoked[0]).toMatchObject({ errcode: 0, domain: 'demo-env-1a2b3c-1300000001.tcloudbaseapp.com' });
       expect(invoked[1]).toMatchObject({ errcode: 0, application_id: expect.any(String) });
+      // the gateway's request lines are in the functions' log format: JSON lines, since this is no terminal
+      const requestLine = (await run.waitFor(/^\{"level":"info","message":"POST \/getJumpQRCode -> 200".*\}$/m))[0];
+      expect(JSON.parse(requestLine)).toEqual({ level: 'info', message: 'POST /getJumpQRCode -> 200', status: 200, ms: expect.any(Number), request_id: expect.any(String) });
     } finally {
       run.child.kill('SIGINT');
     }
@@ -153,6 +176,33 @@ describe('npm start', () => {
     }
     expect(await run.exit).toBe(0);
   }, 20000);
+
+  it('started through npm, stops both servers when the npm process gets SIGTERM', async () => {
+    // npm passes SIGTERM to the shell that runs the script, which dies without passing it on: the
+    // script sees its launcher go and closes both servers. Own process group, so that a failure
+    // here can still clean up everything this test started.
+    const npm = spawn('npm', ['start', '--', '--port', '0', '--emulator-port', '0', '--skip-build'], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let text = '';
+    npm.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    npm.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    const exited = new Promise<void>((resolve) => npm.on('exit', () => resolve()));
+    try {
+      await until(() => /^Ctrl-C stops\.$/m.test(text), 25000, () => `npm start did not get ready:\n${text}`);
+      const ports = ['gateway', 'emulator'].map((name) => Number(new RegExp(`^ {2}${name} +http://127\\.0\\.0\\.1:(\\d+)`, 'm').exec(text)?.[1]));
+      expect(ports.every((port) => port > 0)).toBe(true);
+      expect(await Promise.all(ports.map(listening))).toEqual([true, true]);
+      process.kill(npm.pid as number, 'SIGTERM');
+      await exited;
+      await until(async () => !(await listening(ports[0] as number)) && !(await listening(ports[1] as number)), 10000, () => `still listening after SIGTERM:\n${text}`);
+      expect(text).toMatch(/stopping the gateway and the emulator/);
+    } finally {
+      try {
+        process.kill(-(npm.pid as number), 'SIGKILL'); // whatever of this test's process group is left
+      } catch {
+        // the group is gone: nothing left behind
+      }
+    }
+  }, 45000);
 
   it('says clearly when a port is taken', async () => {
     const { createServer } = await import('node:net');

@@ -180,7 +180,7 @@ describe('uploadStaticFile refusals: a clear error, and nothing written', () => 
     for (const base of [outsiderOrigin, 'https://evil.example.com', 'https://bucket.cos.ap-shanghai.myqcloud.com.evil.example.com']) {
       await admin('static-upload-faults', { url_base: base });
       const answer = await loadBundle('uploadStaticFile')({ env: ENV.envId, filename: 'index.html', content: 'secret page' });
-      expect(answer).toMatchObject({ errcode: 990302, category: 'platform', errmsg: expect.stringContaining('is not a COS/CloudBase storage domain') });
+      expect(answer).toMatchObject({ errcode: 990302, category: 'upstream', errmsg: expect.stringContaining('is not a COS/CloudBase storage domain') });
       expect(String(answer['errmsg'])).not.toMatch(/q-signature|sign=/);
     }
     expect(outsiderHits).toBe(0);
@@ -233,7 +233,7 @@ describe('uploadStaticFile refusals: a clear error, and nothing written', () => 
     expect(await loadBundle('getStaticHostingDomain')({ env: DEMO_ENVS[1]!.envId })).toMatchObject({ errcode: -501007, category: 'input' });
     const { token } = await admin('issue-token', { appid: 'wx2222222222222222', kind: 'component' });
     setEnv({ WXOPEN_COMPONENT_ACCESS_TOKEN: String(token) });
-    expect(await loadBundle('listStaticFiles')({ env: ENV.envId })).toMatchObject({ errcode: 85088, category: 'platform' });
+    expect(await loadBundle('listStaticFiles')({ env: ENV.envId })).toMatchObject({ errcode: 85088, category: 'setup' });
     expect(await loadBundle('listStaticFiles')({ env: ENV.envId, prefix: '../' })).toMatchObject({ errcode: 990001, field: 'prefix' });
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../scripts/emulator';
@@ -29,16 +29,21 @@ describe('the cloudbase_access_token the TCB runtime provides', () => {
   });
 
   it('is read from the token file, and re-read when WeChat refuses it', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wxopen-token-')), 'cloudbase_access_token');
-    writeFileSync(file, `${cloudbaseToken()}\n`);
-    setEnv({ WXOPEN_CLOUDBASE_TOKEN_FILE: file });
-    const main = loadBundle('getJumpQRCode');
-    expect(await main({})).toMatchObject({ errcode: 0 });
-    // The runtime rotates the token: the old one is revoked, the file holds the new one.
-    emulator.tokens.revoke(undefined, MINI_PROGRAM.appid);
-    writeFileSync(file, cloudbaseToken());
-    expect(await main({})).toMatchObject({ errcode: 0 });
-    expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpget').map((call) => call.errcode)).toEqual([0, 40001, 0]);
+    const dir = mkdtempSync(join(tmpdir(), 'wxopen-token-'));
+    try {
+      const file = join(dir, 'cloudbase_access_token');
+      writeFileSync(file, `${cloudbaseToken()}\n`);
+      setEnv({ WXOPEN_CLOUDBASE_TOKEN_FILE: file });
+      const main = loadBundle('getJumpQRCode');
+      expect(await main({})).toMatchObject({ errcode: 0 });
+      // The runtime rotates the token: the old one is revoked, the file holds the new one.
+      emulator.tokens.revoke(undefined, MINI_PROGRAM.appid);
+      writeFileSync(file, cloudbaseToken());
+      expect(await main({})).toMatchObject({ errcode: 0 });
+      expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpget').map((call) => call.errcode)).toEqual([0, 40001, 0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an app secret takes precedence over it', async () => {

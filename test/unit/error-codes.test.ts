@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CATEGORY_STATUS, describeCode, knownCodes, LOCAL } from '../../shared/error-codes';
+import { CATEGORY_MOVE, CATEGORY_STATUS, describeCode, knownCodes, LOCAL } from '../../shared/error-codes';
 import { WeChatApiError } from '../../shared/errors';
 
 const SEEDS = join(__dirname, '..', '..', '..', 'shared', 'seeds');
@@ -34,6 +34,34 @@ describe('the error-code table', () => {
     }
   });
 
+  it('files each code by whose move it is: the caller\'s (4xx), the operator\'s (409/500) or WeChat\'s (502/503)', () => {
+    const of = (code: number): [string, number] => [describeCode(code).category, describeCode(code).httpStatus];
+    // the caller's: the request, or the caller itself
+    expect(of(LOCAL.INVALID_INPUT)).toEqual(['input', 400]);
+    expect(of(85071)).toEqual(['input', 400]);
+    expect(of(LOCAL.UNAUTHENTICATED)).toEqual(['auth', 401]);
+    expect(of(LOCAL.FORBIDDEN)).toEqual(['auth', 403]);
+    // the operator's: the account, platform or site is not set up (never a 502: WeChat is fine)
+    for (const code of [85069, 85074, 85075, 85076, 85088, 40164, 48001, 61007, 61023, LOCAL.STATIC_HOSTING_NOT_FOUND, LOCAL.AUTHORIZER_UNKNOWN]) {
+      expect({ code, is: of(code) }).toEqual({ code, is: ['setup', 409] });
+    }
+    // the operator's: this deployment's variables, credentials WeChat refused, a bug
+    for (const code of [40001, 40013, 40125, 61011, LOCAL.CONFIG_MISSING, LOCAL.TOKEN_REJECTED, LOCAL.DECRYPT_KEY_INVALID, LOCAL.INTERNAL]) {
+      expect({ code, is: of(code) }).toEqual({ code, is: ['local', 500] });
+    }
+    // WeChat's: busy (retry helps) or an answer we did not expect
+    expect(of(-1)).toEqual(['busy', 503]);
+    expect(of(LOCAL.NETWORK_ERROR)).toEqual(['busy', 502]);
+    expect(of(LOCAL.BAD_UPSTREAM_RESPONSE)).toEqual(['upstream', 502]);
+    expect(of(44990)).toEqual(['quota', 429]);
+    // 502 is WeChat's (or the storage's) doing, or the gateway's stand-in for a failed invocation
+    for (const code of knownCodes()) {
+      const info = describeCode(code);
+      if (info.httpStatus === 502) expect({ code, category: info.category }).toEqual({ code, category: expect.stringMatching(code === LOCAL.GATEWAY_FUNCTION_FAILED ? /^local$/ : /^(upstream|busy)$/) });
+    }
+    expect(Object.keys(CATEGORY_MOVE).sort()).toEqual(Object.keys(CATEGORY_STATUS).sort());
+  });
+
   it('keeps local codes inside the documented range', () => {
     for (const code of Object.values(LOCAL)) expect(code >= 990000 && code <= 990999).toBe(true);
   });
@@ -43,7 +71,7 @@ describe('the error-code table', () => {
     expect(describeCode(886001).retryable).toBe(true);
     expect(describeCode(40001).retryable).toBe(false);
     expect(describeCode(85071).retryable).toBe(false);
-    expect(describeCode(123456)).toMatchObject({ category: 'platform', retryable: false });
+    expect(describeCode(123456)).toMatchObject({ category: 'upstream', httpStatus: 502, retryable: false });
   });
 
   it('gives a hint that fits the API when the same code means different things', () => {

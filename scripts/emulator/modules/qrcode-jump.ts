@@ -4,7 +4,7 @@ import type { Emulator, RouteContext } from '../server';
 import { hostNameOf, isDomainName } from '../static-sites';
 import { COMMON, fail } from '../wechat-reply';
 
-interface StoredRule {
+export interface StoredRule {
   prefix: string;
   permit_sub_rule?: number;
   path: string;
@@ -24,6 +24,14 @@ interface AccountRules {
 }
 
 export const MONTHLY_PUBLISH_QUOTA = 100;
+
+const ruleViews = new WeakMap<Emulator, () => Array<{ appid: string; rules: StoredRule[] }>>();
+
+/** Read-only: copies of every account's rules, in the order added (the emulator console shows them). */
+export function qrcodeRulesOf(emulator: Emulator): Array<{ appid: string; rules: StoredRule[] }> {
+  return ruleViews.get(emulator)?.() ?? [];
+}
+
 /** Domains WeChat's blacklist refuses (85070); the reserved .invalid TLD stands in for it. */
 const BLACKLISTED = /(^|\.)blacklisted\.invalid$/i;
 
@@ -45,6 +53,7 @@ export function qrcodeJumpModule(emulator: Emulator): void {
     owners.clear();
     verifiedHosts.clear();
   });
+  ruleViews.set(emulator, () => [...byAccount].map(([appid, state]) => ({ appid, rules: [...state.rules.values()].map((rule) => structuredClone(rule)) })));
 
   // verified-hosts {host}: that host counts as serving the right verification file (a domain the
   // developer controls outside the emulator); GET (no body) lists them.

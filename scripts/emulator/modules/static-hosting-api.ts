@@ -13,6 +13,8 @@ export const UPLOAD_URL_TTL_SECONDS = 60;
 /** Keys per staticfilelist page (COS ListObjects' default max-keys). */
 export const LIST_PAGE_SIZE = 1000;
 export const COS_ROUTE = '/__cos-static/';
+/** The call log's path for the PUTs (and the fault path that reaches them). */
+export const COS_CALL = '__cos-static';
 
 /** Set through POST /__emulator/static-upload-faults; cleared on reset. */
 interface UploadFaults {
@@ -65,9 +67,16 @@ function optionalText(body: Record<string, unknown>, name: string): string | und
  *   `is_truncated`, `next_marker` (pages of 1000), `common_prefixes` when a delimiter groups keys.
  * - describestaticstore {env}: `data[{env, domain, bucket, regoin (sic), status: "online"}]` with the
  *   domain `<envId>-<tencentAppId>.tcloudbaseapp.com` (served by static-hosting-serve.ts).
+ * - staticdeletefile {env, filename}: removes one file (filename checked as for staticuploadfile);
+ *   a file that is not there answers ok too (same final state). WeChat documents no static-hosting
+ *   delete for third-party platforms (notes/wechat-api.md 4.2: `staticdeletefile` was not found in
+ *   any doc or SDK): this route is the emulator's stand-in for it, name and shape invented.
+ * Uploads and deletes change the listing at once and what the hosting serves after the setting
+ * `hostingPropagationMs` (static-sites.ts).
  * Fault injection: POST /__emulator/static-upload-faults {url_base?, ttl_seconds?, wrong_token?}
  * makes staticuploadfile answer URLs on another origin, with another lifetime, or with a token the
- * PUT will not match ({} clears them).
+ * PUT will not match ({} clears them); faults on path `__cos-static` reach the PUT (drop before
+ * storing, drop_after storing, delay, http_error / errcode: 503 ServiceUnavailable).
  */
 export function staticHostingApiModule(emulator: Emulator): void {
   const signer = new UrlSigner();
@@ -159,6 +168,17 @@ export function staticHostingApiModule(emulator: Emulator): void {
     };
   });
 
+  emulator.route('componenttcb/staticdeletefile', { token: 'component' }, ({ body, account, token }) => {
+    const env = envForCaller(emulator, account, body, token);
+    const raw = body['filename'];
+    if (raw === undefined || raw === null || raw === '') COMMON.missingParameter('filename');
+    if (typeof raw !== 'string') COMMON.invalidArgs('filename must be a string');
+    const checked = checkStaticFilename(raw);
+    if (!checked.ok) COMMON.invalidArgs(`filename ${checked.problem}`);
+    sites().remove(env.envId, checked.filename, emulator.now());
+    return {};
+  });
+
   emulator.route('componenttcb/describestaticstore', { token: 'component' }, ({ body, account, token }) => {
     const env = envForCaller(emulator, account, body, token);
     return { data: [{ env: env.envId, domain: hostingDomainOf(env), bucket: hostingBucketOf(env), regoin: HOSTING_REGION, status: 'online' }] };
@@ -185,7 +205,13 @@ export function staticHostingApiModule(emulator: Emulator): void {
       has_token: request.headers['x-cos-security-token'] !== undefined,
       outcome: 'pending',
     };
-    emulator.record({ method: request.method ?? 'GET', path: COS_ROUTE.slice(1, -1), body: wire });
+    const call = emulator.record({ method: request.method ?? 'GET', path: COS_CALL, body: wire });
+    const fault = await emulator.takeFault(COS_CALL, call, request);
+    if (fault === 'dropped') {
+      wire.outcome = 'dropped';
+      return true;
+    }
+    if (fault?.type === 'http_error' || fault?.type === 'errcode') return refuse(response, wire, fault.status ?? 503, 'ServiceUnavailable', 'Please reduce your request rate.');
     if (request.method !== 'PUT') return refuse(response, wire, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
     const env = envByHostingBucket(emulator, bucket);
     if (env === undefined) return refuse(response, wire, 404, 'NoSuchBucket', 'The specified bucket does not exist.');
@@ -211,6 +237,10 @@ export function staticHostingApiModule(emulator: Emulator): void {
     wire.outcome = 'stored';
     const contentType = request.headers['content-type'] ?? 'application/octet-stream';
     const stored = sites().put(env.envId, key, body, contentType, emulator.now());
+    if (fault?.type === 'drop_after') {
+      request.socket.destroy();
+      return true;
+    }
     response.writeHead(200, { etag: `"${stored.md5}"`, 'content-length': 0 });
     response.end();
     return true;

@@ -4,9 +4,11 @@ import { cloudOf } from '../cloud-envs';
 import { sendObject } from '../cos-reply';
 import type { Emulator } from '../server';
 import { decodePath } from '../signed-links';
-import { envByHostingDomain, hostingCustomDomainsOf, hostNameOf, isDomainName, staticSitesOf } from '../static-sites';
+import { DEFAULT_HOSTING_PROPAGATION_MS, envByHostingDomain, hostingCustomDomainsOf, hostNameOf, isDomainName, staticSitesOf } from '../static-sites';
 
 export const HOSTING_ROUTE = '/__hosting/';
+/** The call log's path for hosting requests (and the fault path that reaches them). */
+export const HOSTING_CALL = '__hosting';
 
 /** The key a request path names: "/" and folders ("/docs/") mean their index.html. */
 function keyOf(pathname: string): string | undefined {
@@ -28,10 +30,16 @@ function notFound(response: ServerResponse, request: IncomingMessage): void {
  *   custom domain bound with /__emulator/hosting-domains, and
  * - by path prefix: `/__hosting/<envId>/<path>` (plain curl or a browser);
  * "/" and folders serve index.html, unknown files 404, other methods than GET/HEAD 405.
- * It also lets qrcodejumpadd fetch verification files from the hosting domains (85069 check).
+ * What it serves follows uploads and deletes after the setting `hostingPropagationMs` (default 0):
+ * until then the previous content, or 404 for a new file (see StaticSites). Each request is in the
+ * call log as `__hosting` {env, key, status, served: fresh | stale | propagating | missing}, and
+ * faults on path `__hosting` reach it (drop, drop_after, delay, http_error / errcode: a 502 page).
+ * It also lets qrcodejumpadd fetch verification files from the hosting domains (85069 check), and
+ * that check sees what is served, propagation included.
  */
 export function staticHostingServeModule(emulator: Emulator): void {
   const sites = (): ReturnType<typeof staticSitesOf> => staticSitesOf(emulator);
+  emulator.settings.hostingPropagationMs ??= DEFAULT_HOSTING_PROPAGATION_MS;
 
   function target(request: IncomingMessage, url: URL): { env: CloudEnv | undefined; pathname: string } | undefined {
     const byHost = envByHostingDomain(emulator, request.headers.host ?? '');
@@ -46,13 +54,31 @@ export function staticHostingServeModule(emulator: Emulator): void {
   emulator.raw(async (request, response, url) => {
     const where = target(request, url);
     if (where === undefined) return false;
+    const key = keyOf(where.pathname);
+    const record: Record<string, unknown> = { env: where.env?.envId ?? null, key: key ?? null, status: 0, served: 'missing' };
+    const call = emulator.record({ method: request.method ?? 'GET', path: HOSTING_CALL, body: record });
+    const fault = await emulator.takeFault(HOSTING_CALL, call, request);
+    if (fault === 'dropped') return true;
+    if (fault?.type === 'http_error' || fault?.type === 'errcode') {
+      record['status'] = fault.status ?? 502;
+      response.writeHead(fault.status ?? 502, { 'content-type': 'text/html' });
+      response.end('<html><body>Bad Gateway</body></html>');
+      return true;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
+      record['status'] = 405;
       response.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 });
       response.end();
       return true;
     }
-    const key = keyOf(where.pathname);
-    const file = where.env === undefined || key === undefined ? undefined : sites().get(where.env.envId, key);
+    const served = where.env === undefined || key === undefined ? undefined : sites().served(where.env.envId, key, emulator.now());
+    record['served'] = served?.state ?? 'missing';
+    if (fault?.type === 'drop_after') {
+      request.socket.destroy();
+      return true;
+    }
+    const file = served?.file;
+    record['status'] = file === undefined ? 404 : 200;
     if (file === undefined) notFound(response, request);
     else sendObject(response, request.method, file.bytes, file.contentType);
     return true;
@@ -80,6 +106,7 @@ export function staticHostingServeModule(emulator: Emulator): void {
     const env = envByHostingDomain(emulator, url.hostname);
     if (env === undefined) return undefined;
     const key = keyOf(url.pathname);
-    return key === undefined ? null : sites().get(env.envId, key)?.bytes ?? null;
+    // What WeChat's fetch would get: the served content, propagation included.
+    return key === undefined ? null : sites().served(env.envId, key, emulator.now()).file?.bytes ?? null;
   });
 }
