@@ -128,6 +128,7 @@ export class SharedTokenCache {
   private async refresh(provider: TokenProvider, deadline: Deadline): Promise<CachedToken> {
     const stored = await this.read(provider.id);
     if (stored !== undefined && stored.refreshAt > this.now()) return this.keep(provider.id, stored);
+    await provider.precheck?.();
     await this.spendBudget(provider.id);
     const issued = await provider.fetch(deadline);
     const fields = { value: issued.value, refreshAt: issued.refreshAt, fetchedAt: this.now() };
