@@ -71,6 +71,8 @@ export const LOCAL = {
   TOKEN_UNAVAILABLE: 990011,
   /** a token that cannot be refreshed here was refused by WeChat */
   TOKEN_REJECTED: 990012,
+  /** the answer would be larger than the 6 MB the platform passes back from a function */
+  ANSWER_OVER_LIMIT: 990013,
   /** an unexpected failure inside wxopen-functions (a bug: please report it) */
   INTERNAL: 990099,
   /** market-code key missing or not 16 bytes */
@@ -214,6 +216,7 @@ const TABLE: Readonly<Record<number, Entry>> = {
   [LOCAL.BAD_UPSTREAM_RESPONSE]: ['platform', 'WeChat answered with something unexpected; check WXOPEN_API_BASE points at the WeChat API.'],
   [LOCAL.METHOD_NOT_ALLOWED]: ['input', 'Call with POST and a JSON body.', { httpStatus: 405 }],
   [LOCAL.TOKEN_UNAVAILABLE]: ['local', 'No access token source is configured: set WXOPEN_APPID and WXOPEN_APPSECRET, or run inside CloudBase with the cloudbase_access_token enabled.'],
+  [LOCAL.ANSWER_OVER_LIMIT]: ['input', 'The platform passes at most 6 MB back from a function (more fails the invocation without a word): ask for less in one call, as the message says.', { httpStatus: 413 }],
   [LOCAL.TOKEN_REJECTED]: ['auth', 'WeChat refused a token that cannot be refreshed here (a fixed token from the environment); replace it.'],
   [LOCAL.INTERNAL]: ['local', 'Unexpected failure inside wxopen-functions; please report it with the function logs.'],
   [LOCAL.DECRYPT_KEY_INVALID]: ['local', 'Set WXOPEN_MARKETCODE_KEY to the 16-character key WeChat issued with the market-code capability.'],
