@@ -5,7 +5,7 @@ import { hostingDomainOf } from '../../scripts/emulator/static-sites';
 import { loadBundle } from '../support/bundles';
 import { MINI_PROGRAM, useAccount, useEmulator } from '../support/emulator';
 import { setEnv } from '../support/env';
-import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, type Answer } from '../support/soak';
+import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, type Answer, watched } from '../support/soak';
 
 const ENV = DEMO_ENVS[0]!;
 const PREFIX = `https://${hostingDomainOf(ENV)}/qr/`;
@@ -25,7 +25,7 @@ it('setupQRCodeJump with publish: the re-run is the same call', async () => {
     emulator.reset();
     useAccount(emulator, MINI_PROGRAM.appid, MINI_PROGRAM.secret);
     setEnv({ WXOPEN_COMPONENT_ACCESS_TOKEN: emulator.tokens.issue(MINI_PROGRAM.appid, 'component', 86400).value });
-    const setup = loadBundle('setupQRCodeJump');
+    const setup = watched(tally, loadBundle('setupQRCodeJump'));
     const input = { env: ENV.envId, prefix: PREFIX, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, publish: true };
     faultsOn(emulator, SOAK_SEED * 3 + run);
     const answer = await setup(input);
@@ -38,7 +38,7 @@ it('setupQRCodeJump with publish: the re-run is the same call', async () => {
       tally.unfinished++;
       tally.failures.push(`run ${run}: ${JSON.stringify(again).slice(0, 300)}`);
     }
-    const listed = await loadBundle('getJumpQRCode')({});
+    const listed = await watched(tally, loadBundle('getJumpQRCode'))({});
     const served = await fetch(`${emulator.url}/__hosting/${ENV.envId}/qr/${file.file_name}`);
     if ((await served.text()) !== file.file_content) tally.failures.push(`run ${run}: verification file not served`);
     if (executed(emulator, 'cgi-bin/wxopen/qrcodejumpadd') > 2 || executed(emulator, 'cgi-bin/wxopen/qrcodejumppublish') !== 1 || listed['qrcodejump_pub_quota'] !== 99 || (listed['rule_list'] as unknown[]).length !== 1) tally.duplicates++;

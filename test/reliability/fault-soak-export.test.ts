@@ -4,7 +4,7 @@ import { marketCodeStateOf } from '../../scripts/emulator/modules/marketcode';
 import { loadBundle, type Main } from '../support/bundles';
 import { SERVICE_ACCOUNT, useAccount, useEmulator } from '../support/emulator';
 import { setEnv } from '../support/env';
-import { classify, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS } from '../support/soak';
+import { classify, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, watched } from '../support/soak';
 
 const current = useEmulator({ marketcodeFinishDelaySeconds: 0 });
 beforeEach(() => {
@@ -21,7 +21,7 @@ it('exportCodePackage: apply, export; the re-run is the same calls (the isv_appl
     emulator.reset();
     useAccount(emulator, SERVICE_ACCOUNT.appid, SERVICE_ACCOUNT.secret);
     setEnv({ WXOPEN_MARKETCODE_KEY: SERVICE_ACCOUNT.marketcodeKey });
-    const [apply, exportPackage] = [loadBundle('applyCode'), loadBundle('exportCodePackage')] as [Main, Main];
+    const [apply, exportPackage] = [watched(tally, loadBundle('applyCode')), watched(tally, loadBundle('exportCodePackage'))] as [Main, Main];
     const request = { code_count: 10000, isv_application_id: `soak-${run}` };
     faultsOn(emulator, SOAK_SEED * 7 + run);
     let answer = await apply(request);

@@ -2,7 +2,7 @@
 import { loadBundle, type Main } from '../support/bundles';
 import { MINI_PROGRAM, useAccount, useEmulator } from '../support/emulator';
 import { setEnv } from '../support/env';
-import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, type Answer } from '../support/soak';
+import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, type Answer, watched } from '../support/soak';
 
 const current = useEmulator({ marketcodeFinishDelaySeconds: 0 });
 beforeEach(() => {
@@ -17,7 +17,7 @@ it('QR-rule operations: add then publish; the re-run checks the list before it a
     const emulator = current();
     emulator.reset();
     useAccount(emulator, MINI_PROGRAM.appid, MINI_PROGRAM.secret);
-    const [add, publish, list] = [loadBundle('addJumpQRCode'), loadBundle('publishJumpQRCode'), loadBundle('getJumpQRCode')] as [Main, Main, Main];
+    const [add, publish, list] = [watched(tally, loadBundle('addJumpQRCode')), watched(tally, loadBundle('publishJumpQRCode')), watched(tally, loadBundle('getJumpQRCode'))] as [Main, Main, Main];
     const prefix = `https://shop.example.com/run${run}/`;
     const rule = { prefix, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, is_edit: 0 };
     faultsOn(emulator, SOAK_SEED + run);

@@ -6,6 +6,7 @@ import { ADMIN_OPENID, HTTP_KEY, useEmulator } from '../support/emulator';
 import { setEnv } from '../support/env';
 import { httpEvent } from '../support/events';
 import { hostileInput, hostileString, hostileValue } from '../support/hostile-values';
+import { secretScan } from '../support/secret-scan';
 
 // Property-based fuzzing of every function in all three ways in (direct, Mini Program, HTTP):
 // every answer is a well-formed {errcode, errmsg} (for HTTP, the integrated response whose body
@@ -26,11 +27,14 @@ const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
 const mains = new Map<string, Main>();
+const scan = secretScan();
 
 beforeAll(() => {
   process.on('unhandledRejection', onUnhandled);
   setEnv({ WXOPEN_COMPONENT_APPID: DEMO_PLATFORM.componentAppId, WXOPEN_COMPONENT_APPSECRET: DEMO_PLATFORM.secret, WXOPEN_COMPONENT_TOKEN: DEMO_PLATFORM.token, WXOPEN_COMPONENT_AES_KEY: DEMO_PLATFORM.aesKey });
   for (const name of callableFunctionNames()) mains.set(name, loadBundle(name));
+  setEnv({ WXOPEN_LOG_LEVEL: 'debug' });
+  scan.start();
 });
 
 afterAll(() => {
@@ -52,6 +56,7 @@ async function check(name: string, way: Way, event: unknown, context: unknown): 
   counts.cases++;
   try {
     answer = await main(event, context);
+    scan.answer(answer);
   } catch (error) {
     counts.thrown++;
     throw new Error(`${name} (${way}) threw: ${String(error)}`);
@@ -116,4 +121,11 @@ describe.each(callableFunctionNames())('%s', (name) => {
     await check(name, 'http', httpEvent(polluting, HTTP_KEY), { environ: '' });
     expect(unhandled).toEqual([]);
   });
+});
+
+it('leaked no secret into a log line or an answer', () => {
+  const { lines, answers, found } = scan.stop();
+  process.stdout.write(`hostile input, secrets: ${lines} log lines and ${answers} answers scanned, found ${found.length}\n`);
+  expect(lines).toBeGreaterThan(100);
+  expect(found.slice(0, 5)).toEqual([]);
 });

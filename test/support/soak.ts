@@ -1,5 +1,8 @@
 import type { Emulator } from '../../scripts/emulator';
 import { describeCode } from '../../shared/error-codes';
+import type { Main } from './bundles';
+import { setEnv } from './env';
+import { secretScan, type SecretScan } from './secret-scan';
 
 /**
  * The fault soak's shared pieces (test/reliability/fault-soak-*.test.ts): seeded runs with the
@@ -34,10 +37,27 @@ export interface Tally {
   duplicates: number;
   unfinished: number;
   failures: string[];
+  /** Every log line (at debug level) and answer of the soak, scanned for secrets at the end. */
+  scan: SecretScan;
+  secretsFound: string[];
 }
 
 export function newTally(name: string): Tally {
-  return { name, runs: 0, injected: 0, kinds: {}, endedOk: 0, endedRetryable: 0, endedOther: {}, duplicates: 0, unfinished: 0, failures: [] };
+  const scan = secretScan();
+  setEnv({ WXOPEN_LOG_LEVEL: 'debug' });
+  scan.start();
+  return { name, runs: 0, injected: 0, kinds: {}, endedOk: 0, endedRetryable: 0, endedOther: {}, duplicates: 0, unfinished: 0, failures: [], scan, secretsFound: [] };
+}
+
+/** A function whose every answer goes to the tally's secret scan. */
+export function watched(tally: Tally, main: Main): Main {
+  return async (event, context) => {
+    // After useAccount (which silences the logs): every call logs at debug level, for the scan.
+    setEnv({ WXOPEN_LOG_LEVEL: 'debug' });
+    const answer = await main(event, context);
+    tally.scan.answer(answer);
+    return answer;
+  };
 }
 
 export function faultsOn(emulator: Emulator, seed: number): void {
@@ -66,9 +86,12 @@ export function classify(tally: Tally, answer: Answer): void {
 }
 
 export function report(tally: Tally): void {
+  const scanned = tally.scan.stop();
+  setEnv({ WXOPEN_LOG_LEVEL: 'silent' });
+  tally.secretsFound = scanned.found;
   const other = Object.values(tally.endedOther).reduce((a, b) => a + b, 0);
   process.stdout.write(
-    `fault soak, ${tally.name} (seed ${SOAK_SEED}): ${tally.runs} runs, ${tally.injected} faults injected (${Object.entries(tally.kinds).map(([kind, n]) => `${kind} ${n}`).join(', ')}); ended ok ${tally.endedOk}, with a retryable error ${tally.endedRetryable}, with another clear error ${other} (${Object.entries(tally.endedOther).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none'}); duplicate writes ${tally.duplicates}; re-runs that could not finish ${tally.unfinished}\n`,
+    `fault soak, ${tally.name} (seed ${SOAK_SEED}): ${tally.runs} runs, ${tally.injected} faults injected (${Object.entries(tally.kinds).map(([kind, n]) => `${kind} ${n}`).join(', ')}); ended ok ${tally.endedOk}, with a retryable error ${tally.endedRetryable}, with another clear error ${other} (${Object.entries(tally.endedOther).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none'}); duplicate writes ${tally.duplicates}; re-runs that could not finish ${tally.unfinished}; secrets in ${scanned.lines} log lines and ${scanned.answers} answers: ${scanned.found.length}\n`,
   );
 }
 
@@ -77,5 +100,6 @@ export function expectClean(tally: Tally): void {
   expect(tally.failures.slice(0, 5)).toEqual([]);
   expect(tally.duplicates).toBe(0);
   expect(tally.unfinished).toBe(0);
+  expect(tally.secretsFound.slice(0, 5)).toEqual([]);
   expect(Object.keys(tally.endedOther).filter((code) => code.startsWith('unclear'))).toEqual([]);
 }
