@@ -7,6 +7,7 @@ export const ENV_VARIABLES: Readonly<Record<string, string>> = {
   WXOPEN_APPID: '{{env.WXOPEN_APPID}}',
   WXOPEN_APPSECRET: '{{env.WXOPEN_APPSECRET}}',
   WXOPEN_HTTP_KEY: '{{env.WXOPEN_HTTP_KEY}}',
+  WXOPEN_HTTP_KEY_PREVIOUS: '{{env.WXOPEN_HTTP_KEY_PREVIOUS}}',
   WXOPEN_ADMIN_OPENIDS: '{{env.WXOPEN_ADMIN_OPENIDS}}',
   WXOPEN_COMPONENT_ACCESS_TOKEN: '{{env.WXOPEN_COMPONENT_ACCESS_TOKEN}}',
   WXOPEN_MARKETCODE_KEY: '{{env.WXOPEN_MARKETCODE_KEY}}',
@@ -50,6 +51,7 @@ export const DEFAULT_MEMORY_MB = 256;
  */
 export const TIMEOUT_SECONDS: Readonly<Record<string, number>> = {
   applyCodeDownload: 60,
+  deployStaticSite: 60,
   exportCodePackage: 60,
   getDownloadTcbFileLink: 60,
   uploadStaticFile: 60,

@@ -12,6 +12,8 @@ export interface Config {
   credentials?: { appId: string; appSecret: string };
   /** WXOPEN_HTTP_KEY: the bearer key HTTP callers must present. Unset: HTTP calls are refused. */
   httpKey?: string;
+  /** WXOPEN_HTTP_KEY_PREVIOUS: the key being rotated out, still accepted until it is unset. */
+  previousHttpKey?: string;
   /** WXOPEN_ADMIN_OPENIDS: Mini Program users allowed to call. Empty: none is. */
   adminOpenIds: ReadonlySet<string>;
   /** WXOPEN_COMPONENT_ACCESS_TOKEN: a component_access_token handed in from outside. */
@@ -59,6 +61,9 @@ export const DEFAULT_REFRESH_BUDGET_PER_DAY = 100;
 export const DEFAULT_LEASE_MS = 10_000;
 /** The bearer key is all that stands between the internet and the functions' HTTP paths. */
 export const MIN_HTTP_KEY_LENGTH = 24;
+/** What a bearer token may hold (RFC 6750 b64token): a key with other characters could not be sent. */
+const HTTP_KEY_CHARACTERS = /^[A-Za-z0-9\-._~+/]+=*$/;
+const HTTP_KEY_CHARACTERS_RULE = 'may hold only letters, digits and - . _ ~ + / (then = padding), as a bearer token must; openssl rand -hex 16 gives one';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -109,7 +114,15 @@ export function loadConfig(env: Env = process.env): Config {
     if (httpKey.length < MIN_HTTP_KEY_LENGTH) {
       throw configError('WXOPEN_HTTP_KEY', `must be at least ${MIN_HTTP_KEY_LENGTH} characters of random text (e.g. openssl rand -hex 16) so that it cannot be guessed`);
     }
+    if (!HTTP_KEY_CHARACTERS.test(httpKey)) throw configError('WXOPEN_HTTP_KEY', HTTP_KEY_CHARACTERS_RULE);
     config.httpKey = httpKey;
+  }
+  const previousHttpKey = read(env, 'WXOPEN_HTTP_KEY_PREVIOUS');
+  if (previousHttpKey !== undefined) {
+    if (httpKey === undefined) throw configError('WXOPEN_HTTP_KEY_PREVIOUS', 'is the key being rotated out: set the new one in WXOPEN_HTTP_KEY too');
+    if (previousHttpKey.length < MIN_HTTP_KEY_LENGTH) throw configError('WXOPEN_HTTP_KEY_PREVIOUS', `must be at least ${MIN_HTTP_KEY_LENGTH} characters, as WXOPEN_HTTP_KEY`);
+    if (!HTTP_KEY_CHARACTERS.test(previousHttpKey)) throw configError('WXOPEN_HTTP_KEY_PREVIOUS', HTTP_KEY_CHARACTERS_RULE);
+    config.previousHttpKey = previousHttpKey;
   }
   const componentAccessToken = read(env, 'WXOPEN_COMPONENT_ACCESS_TOKEN');
   if (componentAccessToken !== undefined) config.componentAccessToken = componentAccessToken;

@@ -92,6 +92,10 @@ export const LOCAL = {
   TOKEN_UNAVAILABLE: 990011,
   /** a token that cannot be refreshed here was refused by WeChat */
   TOKEN_REJECTED: 990012,
+  /** the answer would be larger than the 6 MB the platform passes back from a function */
+  ANSWER_OVER_LIMIT: 990013,
+  /** WeChat's gateway answered HTTP 5xx without a WeChat error code (an outage or overload in front of the API) */
+  UPSTREAM_UNAVAILABLE: 990014,
   /** an unexpected failure inside wxopen-functions (a bug: please report it) */
   INTERNAL: 990099,
   /** market-code key missing or not 16 bytes */
@@ -242,9 +246,11 @@ const TABLE: Readonly<Record<number, Entry>> = {
   [LOCAL.FORBIDDEN]: ['auth', 'Add this OPENID to WXOPEN_ADMIN_OPENIDS to allow it to call from the Mini Program.', { httpStatus: 403 }],
   [LOCAL.DEADLINE_EXCEEDED]: ['busy', 'The function ran out of time; raise its timeout in cloudbaserc.json or retry.', { retryable: true, httpStatus: 504 }],
   [LOCAL.NETWORK_ERROR]: ['busy', 'WeChat could not be reached; check WXOPEN_API_BASE and the function\'s network access, then retry.', { retryable: true, httpStatus: 502 }],
-  [LOCAL.BAD_UPSTREAM_RESPONSE]: ['upstream', 'WeChat answered with something unexpected; check WXOPEN_API_BASE points at the WeChat API.'],
+  [LOCAL.BAD_UPSTREAM_RESPONSE]: ['upstream', 'WeChat answered with something unexpected; check WXOPEN_API_BASE points at the WeChat API.', RETRY],
   [LOCAL.METHOD_NOT_ALLOWED]: ['input', 'Call with POST and a JSON body.', { httpStatus: 405 }],
   [LOCAL.TOKEN_UNAVAILABLE]: ['local', 'No access token source is configured: set WXOPEN_APPID and WXOPEN_APPSECRET, or run inside CloudBase with the cloudbase_access_token enabled.'],
+  [LOCAL.UPSTREAM_UNAVAILABLE]: ['busy', 'WeChat\'s gateway failed (HTTP 5xx, no WeChat answer): reads and edits were retried within the time budget; retry later.', { retryable: true, httpStatus: 502 }],
+  [LOCAL.ANSWER_OVER_LIMIT]: ['input', 'The platform passes at most 6 MB back from a function (more fails the invocation without a word): ask for less in one call, as the message says.', { httpStatus: 413 }],
   [LOCAL.TOKEN_REJECTED]: ['local', 'WeChat refused a token that cannot be refreshed here (a fixed token from the environment); replace it.'],
   [LOCAL.INTERNAL]: ['local', 'Unexpected failure inside wxopen-functions; please report it with the function logs.'],
   [LOCAL.DECRYPT_KEY_INVALID]: ['local', 'Set WXOPEN_MARKETCODE_KEY to the 16-character key WeChat issued with the market-code capability.'],

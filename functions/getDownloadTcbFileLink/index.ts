@@ -1,5 +1,5 @@
 import { defineFunction } from '../../shared/handler/define-function';
-import { getDownloadLinks } from '../../shared/tcb/download-links';
+import { getDownloadLinks, refuseOversizedAnswer } from '../../shared/tcb/download-links';
 import { downloadLinksInput } from '../../shared/tcb/schemas';
 
 /**
@@ -10,6 +10,7 @@ export const main = defineFunction({
   name: 'getDownloadTcbFileLink',
   input: downloadLinksInput,
   async run({ env, file_list: files }, { wechat }) {
+    refuseOversizedAnswer(files);
     const links = await getDownloadLinks(wechat, env, files);
     return { file_list: links, failed: links.filter((link) => link.status !== 0).length };
   },

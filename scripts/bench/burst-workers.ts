@@ -14,6 +14,8 @@ export interface BurstPhase {
 export interface BurstWorker {
   child: ChildProcess;
   phases: BurstPhase[];
+  /** When the worker had loaded its bundles and began calling (epoch ms), once it has. */
+  loadedAt(): number | undefined;
   /** Resolves once the worker has reported `count` phases; rejects if it exits first. */
   phaseDone(count: number): Promise<void>;
   exited: Promise<number | null>;
@@ -36,6 +38,7 @@ export function startBurstWorker(options: BurstOptions): BurstWorker {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const phases: BurstPhase[] = [];
+  let loadedAt: number | undefined;
   const waiters: Array<() => void> = [];
   const wake = (): void => {
     for (const waiter of waiters.splice(0)) waiter();
@@ -45,7 +48,9 @@ export function startBurstWorker(options: BurstOptions): BurstWorker {
     buffered += chunk.toString('utf8');
     let newline: number;
     while ((newline = buffered.indexOf('\n')) >= 0) {
-      phases.push(JSON.parse(buffered.slice(0, newline)) as BurstPhase);
+      const line = JSON.parse(buffered.slice(0, newline)) as BurstPhase | { loaded: number };
+      if ('loaded' in line) loadedAt = line.loaded;
+      else phases.push(line);
       buffered = buffered.slice(newline + 1);
       wake();
     }
@@ -64,5 +69,5 @@ export function startBurstWorker(options: BurstOptions): BurstWorker {
       await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
-  return { child, phases, phaseDone, exited };
+  return { child, phases, loadedAt: () => loadedAt, phaseDone, exited };
 }

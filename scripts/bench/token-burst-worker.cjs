@@ -20,6 +20,8 @@ async function phase(name) {
 }
 
 async function main() {
+  // Loaded and about to call: the moment this instance starts competing for tokens.
+  process.stdout.write(`${JSON.stringify({ loaded: Date.now() })}\n`);
   await phase(1);
   const until = Date.now() + 30000;
   while (!existsSync(goFile)) {

@@ -268,6 +268,11 @@ export class Emulator {
         response.end(`<html><body>${fault.status ?? 502} Bad Gateway: ${request.method ?? ''} ${request.url ?? ''}</body></html>`);
         return;
       }
+      if (fault.type === 'garbage') {
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        response.end('{"errcode":0,"errmsg":"ok","rule_li');
+        return;
+      }
       if (fault.type === 'invalidate_token' && tokenParam !== undefined) {
         this.tokens.revoke(url.searchParams.get(tokenParam) ?? '');
       }

@@ -14,11 +14,11 @@ export interface HttpAnswer {
   isBase64Encoded: false;
 }
 
-export function httpAnswer(statusCode: number, answer: object): HttpAnswer {
+export function httpAnswer(statusCode: number, answer: object | string): HttpAnswer {
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: JSON.stringify(answer),
+    body: typeof answer === 'string' ? answer : JSON.stringify(answer),
     isBase64Encoded: false,
   };
 }

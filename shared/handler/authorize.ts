@@ -27,6 +27,8 @@ function headerValues(event: HttpEvent, name: string): string[] {
   return [...values];
 }
 
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
 /** Compares in constant time (hashing first so that lengths leak nothing either). */
 function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
@@ -56,8 +58,13 @@ export function authorize(caller: Caller, config: Config): void {
       if (given.length > 1) {
         throw new LocalError(LOCAL.UNAUTHENTICATED, 'the Authorization header came more than once with different values: send it once');
       }
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(given[0] ?? '');
-      if (match?.[1] === undefined || !sameSecret(match[1], config.httpKey)) {
+      // RFC 6750: "Bearer" (any case) 1*SP b64token, and nothing else: no tab, no leading or
+      // trailing blank, no second value.
+      const match = BEARER.exec(given[0] ?? '');
+      // Both keys are compared whatever the first gives, so the time says nothing about which matched.
+      const current = match?.[1] !== undefined && sameSecret(match[1], config.httpKey);
+      const previous = match?.[1] !== undefined && config.previousHttpKey !== undefined && sameSecret(match[1], config.previousHttpKey);
+      if (!current && !previous) {
         throw new LocalError(LOCAL.UNAUTHENTICATED, 'missing or wrong bearer key in the Authorization header');
       }
       return;

@@ -5,6 +5,7 @@ import { toWxOpenError, type ErrorAnswer } from '../errors';
 import { log } from '../log';
 import { WeChatClient } from '../wechat-client';
 import { httpAnswer, success, type HttpAnswer, type SuccessAnswer } from './answer';
+import { answerText } from './answer-limit';
 import { authorize } from './authorize';
 import { identifyCaller, type Caller } from './caller';
 import { readInput } from './read-input';
@@ -57,8 +58,9 @@ export function defineFunction<S extends v.GenericSchema, R extends object>(defi
       const client = new WeChatClient({ config, deadline });
       const wechat = merchant === undefined ? client : client.forMerchant(merchant);
       const result = success(await definition.run(input, { config, deadline, wechat, caller }));
+      const text = answerText(result, definition.name);
       log('info', 'ok', { fn: definition.name, caller: caller.kind, ms: Date.now() - started });
-      return caller.kind === 'http' ? httpAnswer(200, result) : result;
+      return caller.kind === 'http' ? httpAnswer(200, text) : result;
     } catch (thrown) {
       const error = toWxOpenError(thrown);
       log(error.category === 'local' ? 'error' : 'warn', error.message, {

@@ -88,6 +88,9 @@ export async function requestJson(request: JsonRequest): Promise<Record<string, 
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     const snippet = redact(text.slice(0, 120)).replace(/\s+/g, ' ');
+    if (response.status >= 500) {
+      throw new LocalError(LOCAL.UPSTREAM_UNAVAILABLE, `${request.api}: HTTP ${response.status} from WeChat's gateway, no WeChat answer: ${snippet}`);
+    }
     throw new LocalError(
       LOCAL.BAD_UPSTREAM_RESPONSE,
       `${request.api}: expected a JSON object, got HTTP ${response.status}: ${snippet}`,

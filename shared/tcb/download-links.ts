@@ -1,5 +1,7 @@
 import { chunk, mapWithConcurrency } from '../concurrency';
 import { LOCAL } from '../error-codes';
+import { LocalError } from '../errors';
+import { MAX_ANSWER_BYTES } from '../handler/answer-limit';
 import type { WeChatClient } from '../wechat-client';
 
 /** One file's answer: its own status (0 ok) and message; a failed file does not fail the call. */
@@ -91,4 +93,23 @@ export async function getDownloadLinks(
     return pairLinks(piece, body['file_list']);
   });
   return answers.flat();
+}
+
+/**
+ * Each link answered is about the fileid twice (echoed, and inside the URL) plus a signed query and
+ * the entry's own fields; 300 bytes covers what WeChat's links add (a generous bound).
+ */
+const LINK_ENTRY_OVERHEAD_BYTES = 300;
+
+/**
+ * Refuses, before any call, a file list whose links could not come back in one answer (the
+ * platform passes at most 6 MB), naming how many files of this kind fit.
+ */
+export function refuseOversizedAnswer(files: readonly DownloadRequest[]): void {
+  let estimate = 200;
+  for (const file of files) estimate += 2 * Buffer.byteLength(file.fileid, 'utf8') + LINK_ENTRY_OVERHEAD_BYTES;
+  if (estimate <= MAX_ANSWER_BYTES) return;
+  const perFile = estimate / files.length;
+  const fit = Math.floor((MAX_ANSWER_BYTES - 200) / perFile);
+  throw new LocalError(LOCAL.ANSWER_OVER_LIMIT, `file_list: the links for ${files.length} files would answer about ${(estimate / 1048576).toFixed(1)} MB, over the 6 MB a function may answer: ask for at most ${fit} files like these per call`, { field: 'file_list' });
 }

@@ -1,4 +1,4 @@
-import { authorizerTokenId, platformState } from '../component/platform-state';
+import { authorizerTokenId, platformState, type Authorization } from '../component/platform-state';
 import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
 import { LocalError, WeChatApiError } from '../errors';
@@ -33,12 +33,22 @@ export class AuthorizerTokenProvider implements TokenProvider {
     this.id = authorizerTokenId(options.componentAppId, options.authorizerAppId);
   }
 
-  async fetch(deadline: Deadline): Promise<IssuedToken> {
+  async precheck(): Promise<void> {
+    await this.storedAuthorization();
+  }
+
+  private async storedAuthorization(): Promise<Authorization & { version: number }> {
     const { componentAppId, authorizerAppId, store } = this.options;
-    let authorization = await platformState.readAuthorization(store, componentAppId, authorizerAppId);
+    const authorization = await platformState.readAuthorization(store, componentAppId, authorizerAppId);
     if (authorization === undefined) {
       throw new LocalError(LOCAL.AUTHORIZER_UNKNOWN, `authorizer_appid: ${authorizerAppId} has not authorized the platform ${componentAppId} (no refresh token in the ${store.name} token store)`, { field: 'authorizer_appid' });
     }
+    return authorization;
+  }
+
+  async fetch(deadline: Deadline): Promise<IssuedToken> {
+    const { componentAppId, authorizerAppId, store } = this.options;
+    let authorization = await this.storedAuthorization();
     if (deadline.expired()) throw new LocalError(LOCAL.DEADLINE_EXCEEDED, 'authorizer token: no time left to fetch it');
     let body: Record<string, unknown>;
     try {

@@ -1,4 +1,4 @@
-import { componentTokenId, platformState, TICKET_LIFETIME_MS } from '../component/platform-state';
+import { componentTokenId, platformState, TICKET_LIFETIME_MS, type StoredTicket } from '../component/platform-state';
 import type { ComponentConfig } from '../config';
 import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
@@ -34,7 +34,11 @@ export class ComponentTokenProvider implements TokenProvider {
     this.secrets = [options.component.appSecret];
   }
 
-  async fetch(deadline: Deadline): Promise<IssuedToken> {
+  async precheck(): Promise<void> {
+    await this.usableTicket();
+  }
+
+  private async usableTicket(): Promise<StoredTicket> {
     const { component, store } = this.options;
     const now = (this.options.now ?? Date.now)();
     const ticket = await platformState.readTicket(store, component.appId);
@@ -44,6 +48,13 @@ export class ComponentTokenProvider implements TokenProvider {
     if (now - ticket.receivedAt > TICKET_LIFETIME_MS) {
       throw new LocalError(LOCAL.TICKET_UNAVAILABLE, `component token: the newest component_verify_ticket for ${component.appId} is older than 12 hours (pushes stopped)`);
     }
+    return ticket;
+  }
+
+  async fetch(deadline: Deadline): Promise<IssuedToken> {
+    const { component } = this.options;
+    const now = (this.options.now ?? Date.now)();
+    const ticket = await this.usableTicket();
     const api = 'cgi-bin/component/api_component_token';
     const { value, expiresIn } = await requestToken({
       api,

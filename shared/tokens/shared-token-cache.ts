@@ -110,9 +110,13 @@ export class SharedTokenCache {
       const stored = await this.read(provider.id);
       if (stored !== undefined && stored.refreshAt > this.now()) return this.keep(provider.id, stored);
       if (await this.acquireLease(provider.id, deadline)) {
+        // A holder that is slow but alive keeps its lease; one that died stops renewing it.
+        const renewing = setInterval(() => void this.renewLease(provider.id), this.leaseMs() / 2);
+        renewing.unref();
         try {
           return await this.refresh(provider, deadline);
         } finally {
+          clearInterval(renewing);
           await this.releaseLease(provider.id);
         }
       }
@@ -128,6 +132,7 @@ export class SharedTokenCache {
   private async refresh(provider: TokenProvider, deadline: Deadline): Promise<CachedToken> {
     const stored = await this.read(provider.id);
     if (stored !== undefined && stored.refreshAt > this.now()) return this.keep(provider.id, stored);
+    await provider.precheck?.();
     await this.spendBudget(provider.id);
     const issued = await provider.fetch(deadline);
     const fields = { value: issued.value, refreshAt: issued.refreshAt, fetchedAt: this.now() };
@@ -160,8 +165,12 @@ export class SharedTokenCache {
     }
   }
 
+  private leaseMs(): number {
+    return Math.max(1000, this.options.leaseMs ?? DEFAULT_LEASE_MS);
+  }
+
   private async acquireLease(id: string, deadline: Deadline): Promise<boolean> {
-    const leaseMs = Math.max(1000, Math.min(this.options.leaseMs ?? DEFAULT_LEASE_MS, deadline.remainingMs()));
+    const leaseMs = Math.max(1000, Math.min(this.leaseMs(), deadline.remainingMs()));
     const lease = { owner: this.owner, expiresAt: this.now() + leaseMs };
     try {
       if (await this.store.create(COLLECTIONS.leases, id, lease)) return true;
@@ -171,6 +180,16 @@ export class SharedTokenCache {
       return await this.store.create(COLLECTIONS.leases, id, lease);
     } catch (error) {
       throw storeFailure(error);
+    }
+  }
+
+  /** Pushes our lease's end out by another lease time, if it is still ours. */
+  private async renewLease(id: string): Promise<void> {
+    try {
+      const lease = await this.store.get(COLLECTIONS.leases, id);
+      if (lease?.fields['owner'] === this.owner) await this.store.replace(COLLECTIONS.leases, id, lease.version, { expiresAt: this.now() + this.leaseMs() });
+    } catch (error) {
+      log('warn', 'could not renew a token refresh lease', { token: id.split(':')[0], error: error instanceof Error ? error.message : String(error) });
     }
   }
 

@@ -30,6 +30,11 @@ export interface TokenProvider {
    */
   readonly scope?: 'instance' | 'shared';
   fetch(deadline: Deadline): Promise<IssuedToken>;
+  /**
+   * Throws when a fetch could not even be sent (no ticket stored, no authorization): checked
+   * before a fetch is counted against the refresh budget, so that waiting for a push costs none.
+   */
+  precheck?(): Promise<void>;
 }
 
 /** Which kind of token an API takes. */

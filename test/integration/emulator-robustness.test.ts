@@ -84,6 +84,7 @@ function adminBaselines(): Record<string, Record<string, unknown>> {
   return {
     calls: { path: 'cgi-bin/wxopen/qrcodejumpget' },
     faults: { path: 'nowhere', type: 'errcode', errcode: -1, errmsg: 'system error', times: 1, after: 0, delay_ms: 0, status: 502 },
+    'fault-rate': { rate: 0, seed: 1, paths: ['nowhere'], faults: [{ type: 'drop' }] },
     accounts: { appid: 'wx9999999999999999', secret: 'fuzz-secret', type: 'miniprogram', released: true, linked_mini_programs: [], marketcode_key: '0123456789abcdef' },
     'revoke-tokens': { appid: 'wx9999999999999999', token: 'nope' },
     clock: { advance_seconds: 0 },

@@ -61,7 +61,7 @@ describe('secrets never reach a log line or an answer', () => {
   it('when a gateway error page echoes the request URL, token included', async () => {
     emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpget', type: 'http_error', status: 502, times: 10 });
     const answer = await loadBundle('getJumpQRCode')({});
-    expect(answer).toMatchObject({ errcode: 990009 });
+    expect(answer).toMatchObject({ errcode: 990014 });
     expectNoSecret([answer]);
   });
 

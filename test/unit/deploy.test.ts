@@ -237,7 +237,7 @@ describe('npm run deploy', () => {
     expect(result.printed).not.toContain('answered 990005');
     const optional = result.printed.split('\n').find((line) => line.startsWith('optional, not set')) ?? '';
     expect(optional).toContain('WXOPEN_MARKETCODE_KEY');
-    expect(optional).not.toMatch(/WXOPEN_HTTP_KEY|WXOPEN_ADMIN_OPENIDS|ENV_ID/);
+    expect(optional).not.toMatch(/\bWXOPEN_HTTP_KEY\b(?!_)|WXOPEN_ADMIN_OPENIDS|ENV_ID/);
     expect((await deployWith(READY, [{ code: 0, output: LOGIN_OK }, { code: 0, output: deployedAll() }])).printed).not.toMatch(/refuse/);
   });
 

@@ -117,3 +117,22 @@ describe('SharedTokenCache (tokens shared by every instance through the store)',
     expect(await store.get(COLLECTIONS.tokens, failing.id)).toBeUndefined();
   });
 });
+
+describe('SharedTokenCache lease renewal', () => {
+  it('a holder slower than the lease but alive keeps it: the others wait, nobody fetches twice', async () => {
+    const store = slow(new MemoryTokenStore());
+    let fetches = 0;
+    const slowProvider: TokenProvider = {
+      ...new CountingProvider(),
+      fetch: async () => {
+        fetches++;
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        return { value: `slow-${fetches}`, refreshAt: Date.now() + 60_000 };
+      },
+    };
+    const instances = Array.from({ length: 4 }, () => new SharedTokenCache(store, { budgetPerDay: 100, leaseMs: 1000, pollMs: 20, maxPollMs: 50 }));
+    const tokens = await Promise.all(instances.map((cache) => cache.get(slowProvider, deadline())));
+    expect(new Set(tokens)).toEqual(new Set(['slow-1']));
+    expect(fetches).toBe(1);
+  });
+});

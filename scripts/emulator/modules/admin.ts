@@ -22,6 +22,7 @@ function linkedMiniPrograms(value: unknown): string[] | undefined {
  * The emulator's own control API, under /__emulator/ (never part of WeChat):
  * GET  calls[?path=]      what crossed the wire      POST reset            fresh state
  * POST faults {...}       queue a fault (faults.ts)  GET  faults           queued faults
+ * POST fault-rate {rate, seed?, faults?, paths?}     random faults at that rate (rate 0: off); GET: the counts
  * POST accounts {...}     add or change an account   GET  accounts         accounts (no secrets)
  * POST revoke-tokens {appid?|token?}                 POST clock {advance_seconds}
  * POST settings {...}     change EmulatorSettings (numbers; verification: 'strict' | 'served-hosts-only')
@@ -31,6 +32,10 @@ export function adminModule(emulator: Emulator): void {
   emulator.admin('calls', (_body, query) => {
     const path = query.get('path');
     return { calls: path === null ? emulator.calls : emulator.callsTo(path.replace(/^\/+/, '')) };
+  });
+  emulator.admin('fault-rate', (body) => {
+    if (Object.keys(body).length === 0) return { random: emulator.faults.randomState() ?? null };
+    return { ok: true, random: emulator.faults.setRandom(body) ?? null };
   });
   emulator.admin('reset', () => {
     emulator.reset();
