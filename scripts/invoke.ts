@@ -16,6 +16,7 @@
  */
 import { parseArgs } from 'node:util';
 import { LOCAL } from '../shared/error-codes';
+import { progressLine, withLiveProgress } from './local-runtime/live-progress';
 import { parseJson } from '../shared/json';
 import { toWxOpenError } from '../shared/errors';
 import { formatFor } from '../shared/log';
@@ -127,7 +128,8 @@ async function main(): Promise<number> {
   console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
   let answer: unknown;
   try {
-    answer = await invoke(request);
+    // A workflow's steps, files and waits go to stderr as they happen; stdout keeps the answer alone.
+    answer = await withLiveProgress((event) => process.stderr.write(`  ${progressLine(event)}\n`), () => invoke(request));
   } catch (error) {
     const failure = toWxOpenError(error);
     console.error(failure.message);

@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     console.log(`gateway   ${gateway.url}/<functionName>  (${gateway.functions().length} functions)`);
 
     console.log(mode === 'emulator' ? '\ndemo: scan a link to open the Mini Program, set up over HTTP through the gateway' : '\ndemo (read-only against a real account):');
-    const outcome = await runDemo(qrJumpDemo(target), { gatewayUrl: gateway.url, httpKey, allowWrites: mode === 'emulator', print: (line) => console.log(line) });
+    const outcome = await runDemo(qrJumpDemo(target), { gatewayUrl: gateway.url, httpKey, allowWrites: mode === 'emulator', liveProgress: true, print: (line) => console.log(line) });
     if (!outcome.ok) {
       if (mode === 'emulator') {
         console.error('the demo failed against the emulator: this is a bug, please report it');
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
         const steps = await preparePlatformDemo({ emulator, gatewayUrl: gateway.url, httpKey, print: (line) => console.log(line) });
         // The merchants' rules go through the same qrcodejump rate limit as the first demo's.
         await new Promise((resolve) => setTimeout(resolve, STEP_PAUSE_MS));
-        const merchants = await runDemo(steps, { gatewayUrl: gateway.url, httpKey, allowWrites: true, print: (line) => console.log(line) });
+        const merchants = await runDemo(steps, { gatewayUrl: gateway.url, httpKey, allowWrites: true, liveProgress: true, print: (line) => console.log(line) });
         if (!merchants.ok) throw new Error('a merchant step failed (see above)');
         console.log(tokenSummary(emulator));
       } catch (error) {

@@ -94,7 +94,7 @@ export async function preparePlatformDemo(options: PlatformDemoOptions): Promise
       functionName: 'setupQRCodeJump',
       input: { authorizer_appid: merchant, env: env.envId, prefix, permit_sub_rule: 1, path: 'pages/shop/index', open_version: 3, publish: true },
       writes: true,
-      summary: (answer) => `rule ${String(answer['prefix'])} ${answer['state'] === 2 ? 'published' : 'unpublished'} on ${merchant}'s account; the chain's steps:`,
+      summary: (answer) => `rule ${String(answer['prefix'])} ${answer['state'] === 2 ? 'published' : 'unpublished'} on ${merchant}'s account (its steps above, each shown as it finished)`,
       details: chainSteps,
     };
   });

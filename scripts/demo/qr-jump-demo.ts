@@ -47,7 +47,7 @@ export function qrJumpDemo(target: DemoTarget = PLACEHOLDER_TARGET): DemoStep[] 
       functionName: 'setupQRCodeJump',
       input: { env, prefix, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, debug_url: [`${prefix}demo?id=1`], publish: true },
       writes: true,
-      summary: (answer) => `verification file at ${String(answer['verification_url'])}; rule ${answer['state'] === 2 ? 'published' : 'unpublished'}; the chain's steps:`,
+      summary: (answer) => `verification file at ${String(answer['verification_url'])}; rule ${answer['state'] === 2 ? 'published' : 'unpublished'} (its steps above, each shown as it finished)`,
       details: chainSteps,
     },
     {

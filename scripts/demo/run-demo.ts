@@ -1,3 +1,5 @@
+import type { ProgressEvent } from '../../shared/progress/events';
+import { progressLine, withLiveProgress } from '../local-runtime/live-progress';
 import type { DemoStep } from './qr-jump-demo';
 
 export interface DemoOptions {
@@ -8,6 +10,11 @@ export interface DemoOptions {
   print: (line: string) => void;
   /** Pause between two steps that call the gateway (default STEP_PAUSE_MS). */
   pauseMs?: number;
+  /**
+   * True when the gateway runs the bundles in this process: a workflow's steps are then printed
+   * live as each finishes (indented under the step), instead of from the answer afterwards.
+   */
+  liveProgress?: boolean;
 }
 
 /**
@@ -61,12 +68,20 @@ export async function runDemo(steps: readonly DemoStep[], options: DemoOptions):
     }
     if (ran > 0) await pause(options.pauseMs ?? STEP_PAUSE_MS);
     options.print(`${label} ...`);
-    const response = await fetch(`${options.gatewayUrl}/${step.functionName}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${options.httpKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(step.input),
-    });
-    const text = await response.text();
+    let live = 0;
+    const call = async () => {
+      const response = await fetch(`${options.gatewayUrl}/${step.functionName}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.httpKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(step.input),
+      });
+      return { response, text: await response.text() };
+    };
+    const show = (event: ProgressEvent) => {
+      live++;
+      options.print(`      ${progressLine(event)}`);
+    };
+    const { response, text } = options.liveProgress === true ? await withLiveProgress(show, call) : await call();
     let answer: Record<string, unknown>;
     try {
       answer = JSON.parse(text) as Record<string, unknown>;
@@ -81,7 +96,8 @@ export async function runDemo(steps: readonly DemoStep[], options: DemoOptions):
       return { ok: false, ran, skipped };
     }
     options.print(`    HTTP ${response.status}: ${step.summary(answer)}`);
-    for (const line of step.details?.(answer) ?? []) options.print(`      ${line}`);
+    // Steps already shown live are not listed again from the answer.
+    if (live === 0) for (const line of step.details?.(answer) ?? []) options.print(`      ${line}`);
   }
   return { ok: true, ran, skipped };
 }

@@ -88,7 +88,7 @@ describe('npm start', () => {
       // (in either log format: JSON lines here, where the output is a pipe; text lines on a terminal)
       expect(output).not.toMatch(/"level":"(warn|error)"|^\d\d:\d\d:\d\d\.\d{3} (WARN|ERROR) |retrying WeChat call/m);
       // each demo step printed as it happened, in order, all successful
-      const steps = [...output.matchAll(/^\[(\d)\/(\d)\] (.+) \((\w+)\) \.\.\.\n {4}HTTP (\d+): (.*)$/gm)].map((match) => [match[4], match[5]]);
+      const steps = [...output.matchAll(/^\[(\d)\/(\d)\] (.+) \((\w+)\) \.\.\.\n(?: {6}.*\n)* {4}HTTP (\d+): (.*)$/gm)].map((match) => [match[4], match[5]]);
       expect(steps).toEqual([
         ['downloadQRCodeText', '200'],
         ['setupQRCodeJump', '200'],
