@@ -31,6 +31,8 @@ import type { LogLevel } from '../shared/log';
 
 export const DEFAULT_EMULATOR_PORT = 8787;
 export const DEMO_ADMIN_OPENID = 'o-demo-admin-openid';
+/** The emulated hosting serves an upload this long after it (as a CDN does), so the chains' waits show. */
+const DEMO_PROPAGATION_MS = 300;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -62,7 +64,7 @@ export function startMode(env: Env): 'emulator' | 'configured' {
 
 async function emulatorOn(port: number, host: string): Promise<Emulator> {
   try {
-    return await startEmulator({ port, host });
+    return await startEmulator({ port, host, settings: { hostingPropagationMs: DEMO_PROPAGATION_MS } });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new PortInUseError('emulator', host, port, '--emulator-port <n> (or EMULATOR_PORT=<n>)');

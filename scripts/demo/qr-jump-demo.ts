@@ -32,6 +32,11 @@ export function chainSteps(answer: Record<string, unknown>): string[] {
   return steps.map((step) => `${String(step['step'])} ${String(step['status'])}: ${String(step['detail'])}`);
 }
 
+/** The landing site's rule: the `landing/` directory beside the demo prefix's, on the same domain. */
+function landingPrefix(prefix: string): string {
+  return new URL('/landing/', prefix).toString();
+}
+
 export function qrJumpDemo(target: DemoTarget = PLACEHOLDER_TARGET): DemoStep[] {
   const { env, prefix } = target;
   return [
@@ -48,6 +53,23 @@ export function qrJumpDemo(target: DemoTarget = PLACEHOLDER_TARGET): DemoStep[] 
       input: { env, prefix, permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, debug_url: [`${prefix}demo?id=1`], publish: true },
       writes: true,
       summary: (answer) => `verification file at ${String(answer['verification_url'])}; rule ${answer['state'] === 2 ? 'published' : 'unpublished'} (its steps above, each shown as it finished)`,
+      details: chainSteps,
+    },
+    {
+      title: 'deploy a landing site and its rule',
+      functionName: 'deployStaticSite',
+      input: {
+        env,
+        prefix: 'landing/',
+        files: [
+          { filename: 'index.html', content: '<!doctype html><meta charset="utf-8"><title>Landing</title><link rel="stylesheet" href="site.css"><h1>Scan to open the Mini Program</h1>' },
+          { filename: 'site.css', content: 'h1 { font-family: sans-serif; }' },
+          { filename: 'logo.svg', content: '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>' },
+        ],
+        qrcode_rule: { prefix: landingPrefix(prefix), permit_sub_rule: 1, path: 'pages/index/index', open_version: 3, publish: true },
+      },
+      writes: true,
+      summary: (answer) => `site at ${String(answer['site_url'])}: ${String(answer['uploaded'])} uploaded, ${String(answer['unchanged'])} unchanged; rule ${String((answer['qrcode_rule'] as Record<string, unknown> | undefined)?.['prefix'])} (its steps above, each shown as it finished)`,
       details: chainSteps,
     },
     {

@@ -92,14 +92,18 @@ describe('npm start', () => {
       expect(steps).toEqual([
         ['downloadQRCodeText', '200'],
         ['setupQRCodeJump', '200'],
+        ['deployStaticSite', '200'],
         ['getJumpQRCode', '200'],
         // the third-party part: one rule for each merchant, acting through the platform
         ['setupQRCodeJump', '200'],
         ['setupQRCodeJump', '200'],
       ]);
-      // the chain's steps, from its answer, one per line (three chains)
+      // each chain's steps, live as each finished, one per line (the site chain's files and the waits for the hosting between them)
       const chain = ['hosting done', 'verify_file done', 'upload done', 'rule done', 'publish done'];
-      expect([...output.matchAll(/^ {6}(\w+) (\w+): \S.*$/gm)].map((match) => `${match[1]} ${match[2]}`)).toEqual([...chain, ...chain, ...chain]);
+      const site = ['hosting done', 'verify_file done', 'compare done', 'upload done', 'served done', 'rule done', 'publish done'];
+      expect([...output.matchAll(/^ {6}(\w+) (\w+): \S.*$/gm)].map((match) => `${match[1]} ${match[2]}`)).toEqual([...chain, ...site, ...chain, ...chain]);
+      expect(output.match(/^ {6}file landing\/\S+ uploaded \(\d\/4\)$/gm)).toHaveLength(4);
+      expect(output).toMatch(/^ {6}… served, attempt 1: \S+ serves HTTP 404/m);
       // the ticket and both authorizations arrived by push; the tokens came from the shared store
       expect(output.match(/^\[platform\] .*componentEvents answered 200 "success"$/gm)).toHaveLength(3);
       expect(output).toMatch(/^tokens fetched from WeChat: 1 component, 0 authorizer /m);
@@ -110,7 +114,7 @@ describe('npm start', () => {
       expect(response.status).toBe(200);
       const answer = (await response.json()) as Record<string, unknown>;
       // the demo's rules are there, published: its own and the first merchant's (the same Mini Program)
-      expect(answer).toMatchObject({ errcode: 0, list_size: 2 });
+      expect(answer).toMatchObject({ errcode: 0, list_size: 3 });
       expect(answer['rule_list']).toEqual(expect.arrayContaining([expect.objectContaining({ prefix: 'https://demo-env-1a2b3c-1300000001.tcloudbaseapp.com/qr/', state: 2 })]));
       // the printed merchant curl line acts for the second merchant
       const merchantCurl = /^ {2}curl -sS -X POST (\S+) -H 'Authorization: Bearer [^']+' -H 'Content-Type: application\/json' -d '(\{"authorizer_appid".*)'$/m.exec(output);
