@@ -182,6 +182,8 @@ async function main(): Promise<void> {
     lines.push(`  gateway    ${gateway.url}/<functionName>   POST, JSON body, Authorization: Bearer <key>`);
     lines.push(`  functions  ${gateway.functions().join(', ')}`);
     if (emulator !== undefined) lines.push(`  emulator   ${emulator.url}   (what crossed the wire: ${emulator.url}/__emulator/calls)`);
+    lines.push(`  api docs   ${gateway.url}/docs   (OpenAPI 3.1: ${gateway.url}/openapi.json, import it into Postman or Apifox)`);
+    if (emulator !== undefined) lines.push(`  console    ${emulator.url}/__console   (what the emulator holds, the live request log, fault switches)`);
     if (emulator !== undefined && target !== undefined) lines.push(`  hosting    ${emulator.url}/__hosting/${target.env}/   (the emulated static hosting of ${target.env})`);
     lines.push(ownKey === undefined ? `  demo key   ${httpKey}` : '  key        the one in WXOPEN_HTTP_KEY (from your environment; not printed)');
     if (groups.length > 0) {

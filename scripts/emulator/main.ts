@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   }
   console.log(`Demo third-party platform: WXOPEN_COMPONENT_APPID=${DEMO_PLATFORM.componentAppId} WXOPEN_COMPONENT_APPSECRET=${DEMO_PLATFORM.secret} WXOPEN_COMPONENT_TOKEN=${DEMO_PLATFORM.token} WXOPEN_COMPONENT_AES_KEY=${DEMO_PLATFORM.aesKey}`);
   console.log(`  its pushes: POST ${emulator.url}/__emulator/platforms {"component_appid":"${DEMO_PLATFORM.componentAppId}","push_url":"<your componentEvents URL>"}; the shared token store's database: WXOPEN_TOKEN_STORE=cloudbase WXOPEN_TCB_SERVICE_URL=${databaseServiceUrl(emulator.url)}`);
+  console.log(`Console: ${emulator.url}/__console (what it holds, the live request log, fault switches)`);
   console.log(`Control API: ${emulator.url}/__emulator/{${emulator.adminList().join(',')}}`);
   console.log(`Verification files: ${emulator.settings.verification} (register a host: POST /__emulator/verified-hosts {"host": "shop.example.com"}; bind a domain to hosting: POST /__emulator/hosting-domains {"env", "domain"})`);
   const stop = (): void => {

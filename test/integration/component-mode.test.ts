@@ -194,6 +194,7 @@ describe('third-party platform mode through the gateway', () => {
     expect((await push(genuine.query.replace('msg_signature=', 'msg_signature=0'), genuine.body)).status).toBe(400);
     expect((await push(genuine.query, '<xml><Encrypt>')).status).toBe(400);
     expect(await ticketDoc()).toEqual(before);
+    process.stdout.write('push receiver: 8 hostile pushes (forged signature, tampered ciphertext, another key, another platform, stale, oversized, malformed signature, broken XML) refused, stored 0; a replay acknowledged and applied 0 times; a late older ticket kept out\n');
 
     const newer = signedPush(ticket('ticket@@@newer', now + 1));
     expect(await push(newer.query, newer.body)).toEqual({ status: 200, text: 'success' });

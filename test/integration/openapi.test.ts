@@ -9,7 +9,10 @@ import { startGateway } from '../../scripts/gateway';
 import { EXAMPLE_INPUTS } from '../../scripts/openapi/examples';
 import { OPENAPI_FILE } from '../../scripts/openapi/serve-docs';
 import { FUNCTION_APIS, TOKEN_APIS } from '../../scripts/openapi/wechat-apis';
+import { FunctionCallError } from '../../clients/call-error';
 import { FUNCTION_NAMES, PLATFORM_FUNCTIONS } from '../../clients/function-types';
+import { createHttpClient } from '../../clients/http-client';
+import { listAndAdd } from '../../examples/node/rules';
 import { loadBundle, type Main } from '../support/bundles';
 import { HTTP_KEY, MINI_PROGRAM, SERVICE_ACCOUNT, useEmulator } from '../support/emulator';
 import { setEnv } from '../support/env';
@@ -233,6 +236,7 @@ describe('the document and the functions on a sample of inputs', () => {
 describe('the gateway serves the document and its page', () => {
   it('GET /openapi.json names the gateway first; its example request works as an OpenAPI tool sends it; GET /docs is the page', async () => {
     const emulator = current();
+    emulator.reset(); // the sample's rules and calls gone
     const gateway = await startGateway({ env: { WXOPEN_API_BASE: emulator.url, WXOPEN_HTTP_KEY: HTTP_KEY, WXOPEN_APPID: MINI_PROGRAM.appid, WXOPEN_APPSECRET: MINI_PROGRAM.secret, WXOPEN_LOG_LEVEL: 'silent' } });
     try {
       const served = (await (await fetch(`${gateway.url}/openapi.json`)).json()) as Node & { servers: Array<{ url: string }>; paths: Record<string, { post: Node }> };
@@ -242,6 +246,12 @@ describe('the gateway serves the document and its page', () => {
       const body = ((served.paths['/getJumpQRCode']?.post['requestBody'] as Node)['content'] as Record<string, { example: unknown }>)['application/json']?.example;
       const reply = await fetch(`${served.servers[0]?.url}/getJumpQRCode`, { method: 'POST', headers: { authorization: `Bearer ${HTTP_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect({ status: reply.status, json: await reply.json() }).toMatchObject({ status: 200, json: { errcode: 0, errmsg: 'ok' } });
+      // The typed Node helper, as the example uses it; an error answer is thrown typed, with its status.
+      const wxopen = createHttpClient({ baseUrl: gateway.url, key: HTTP_KEY });
+      expect(await listAndAdd(wxopen, 'https://shop.example.com/qr/node/')).toEqual(['https://shop.example.com/qr/node/ -> pages/index/index (not published)', 'publishes left this month: 100']);
+      const refused = await wxopen.call('deleteJumpQRCode', { prefix: '' }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(FunctionCallError);
+      expect(refused).toMatchObject({ functionName: 'deleteJumpQRCode', errcode: 990001, status: 400, category: 'input', answer: { field: 'prefix' } });
       const page = await fetch(`${gateway.url}/docs`);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       const html = await page.text();
