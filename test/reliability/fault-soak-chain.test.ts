@@ -3,18 +3,14 @@ import { verificationFileOf } from '../../scripts/emulator/accounts';
 import { DEMO_ENVS } from '../../scripts/emulator/cloud-envs';
 import { hostingDomainOf } from '../../scripts/emulator/static-sites';
 import { loadBundle } from '../support/bundles';
-import { MINI_PROGRAM, useAccount, useEmulator } from '../support/emulator';
+import { MINI_PROGRAM, useAccount } from '../support/emulator';
 import { setEnv } from '../support/env';
-import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, type Answer, watched } from '../support/soak';
+import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, type Answer, watched, useSoakEmulator } from '../support/soak';
 
 const ENV = DEMO_ENVS[0]!;
 const PREFIX = `https://${hostingDomainOf(ENV)}/qr/`;
 
-const current = useEmulator({ marketcodeFinishDelaySeconds: 0 });
-beforeEach(() => {
-  current().reset();
-  setEnv({ WXOPEN_REQUEST_TIMEOUT_MS: String(SOAK_TIMEOUT_MS) });
-});
+const current = useSoakEmulator();
 
 it('setupQRCodeJump with publish: the re-run is the same call', async () => {
   const tally = newTally('setupQRCodeJump');

@@ -2,15 +2,11 @@
 import { cloudOf } from '../../scripts/emulator/cloud-envs';
 import { marketCodeStateOf } from '../../scripts/emulator/modules/marketcode';
 import { loadBundle, type Main } from '../support/bundles';
-import { SERVICE_ACCOUNT, useAccount, useEmulator } from '../support/emulator';
+import { SERVICE_ACCOUNT, useAccount } from '../support/emulator';
 import { setEnv } from '../support/env';
-import { classify, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, watched } from '../support/soak';
+import { classify, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, watched, useSoakEmulator } from '../support/soak';
 
-const current = useEmulator({ marketcodeFinishDelaySeconds: 0 });
-beforeEach(() => {
-  current().reset();
-  setEnv({ WXOPEN_REQUEST_TIMEOUT_MS: String(SOAK_TIMEOUT_MS) });
-});
+const current = useSoakEmulator();
 
 it('exportCodePackage: apply, export; the re-run is the same calls (the isv_application_id keeps the application one)', async () => {
   const tally = newTally('exportCodePackage');

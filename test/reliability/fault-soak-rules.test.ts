@@ -1,14 +1,9 @@
 // Fault soak of the QR-rule operations: see test/support/soak.ts.
 import { loadBundle, type Main } from '../support/bundles';
-import { MINI_PROGRAM, useAccount, useEmulator } from '../support/emulator';
-import { setEnv } from '../support/env';
-import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, SOAK_TIMEOUT_MS, type Answer, watched } from '../support/soak';
+import { MINI_PROGRAM, useAccount } from '../support/emulator';
+import { classify, executed, expectClean, faultsOff, faultsOn, newTally, report, SOAK_SEED, type Answer, watched, useSoakEmulator } from '../support/soak';
 
-const current = useEmulator({ marketcodeFinishDelaySeconds: 0 });
-beforeEach(() => {
-  current().reset();
-  setEnv({ WXOPEN_REQUEST_TIMEOUT_MS: String(SOAK_TIMEOUT_MS) });
-});
+const current = useSoakEmulator();
 
 it('QR-rule operations: add then publish; the re-run checks the list before it adds or publishes', async () => {
   const tally = newTally('QR-rule operations');

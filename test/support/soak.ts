@@ -1,6 +1,7 @@
 import type { Emulator } from '../../scripts/emulator';
 import { describeCode } from '../../shared/error-codes';
 import type { Main } from './bundles';
+import { useEmulator } from './emulator';
 import { setEnv } from './env';
 import { secretScan, type SecretScan } from './secret-scan';
 
@@ -25,6 +26,16 @@ export const SOAK_FAULTS = [
 ];
 
 export type Answer = Record<string, unknown>;
+
+/** The soak's emulator: applications finish at once, and each test starts from a fresh state with short request timeouts. */
+export function useSoakEmulator(): () => Emulator {
+  const current = useEmulator({ marketcodeFinishDelaySeconds: 0 });
+  beforeEach(() => {
+    current().reset();
+    setEnv({ WXOPEN_REQUEST_TIMEOUT_MS: String(SOAK_TIMEOUT_MS) });
+  });
+  return current;
+}
 
 export interface Tally {
   name: string;
