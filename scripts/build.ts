@@ -32,6 +32,30 @@ const COMMON: BuildOptions = {
   logLevel: 'warning',
 };
 
+/**
+ * Packages of @cloudbase/node-sdk the token store never runs (it only uses database()), replaced
+ * by empty modules in the store's build:
+ * - @cloudbase/wx-cloud-client-sdk (data-model and MySQL clients): node-sdk's init calls it inside a
+ *   try/catch and leaves `models` unset without it; loading it touches globalThis.Headers, which
+ *   makes Node load and start undici (about 40 ms and 15 MiB of peak RSS on the first call in
+ *   third-party mode, npm run bench);
+ * - @cloudbase/ai (81 KiB): only app.ai() uses it;
+ * - mime-db (133 KiB of media types, read whole at load by mime-types for form-data): only file
+ *   uploads name a file's type (about 35 ms and 3.5 MiB);
+ * - xml2js (with sax and xmlbuilder): only cloud storage reads COS's XML answers (about 5 ms).
+ * The built store is what the shared-store tests and npm start run, so a node-sdk that needed one
+ * of these for its database would fail there.
+ */
+export const STUBBED_IN_STORE: readonly string[] = ['@cloudbase/wx-cloud-client-sdk', '@cloudbase/ai', 'mime-db', 'xml2js'];
+const storeStubs: Plugin = {
+  name: 'store-stubs',
+  setup(pluginBuild) {
+    const filter = new RegExp(`^(${STUBBED_IN_STORE.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    pluginBuild.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'store-stub' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'store-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 const databaseStoreOutside: Plugin = {
   name: 'database-store-outside',
   setup(pluginBuild) {
@@ -49,7 +73,7 @@ export async function buildFunctions(names: readonly string[] = functionNames())
   const storeFile = join(scratch, DATABASE_STORE_FILE);
   try {
     await Promise.all([
-      build({ ...COMMON, entryPoints: [DATABASE_STORE_SOURCE], outfile: storeFile }),
+      build({ ...COMMON, entryPoints: [DATABASE_STORE_SOURCE], outfile: storeFile, plugins: [storeStubs] }),
       ...names.map((name) => build({ ...COMMON, entryPoints: [join(FUNCTIONS_DIR, name, 'index.ts')], outfile: bundlePath(name), plugins: [databaseStoreOutside] })),
       // The OpenAPI document, from the functions' own schemas (scripts/openapi/), while esbuild works.
       Promise.resolve().then(() => writeOpenApi()),

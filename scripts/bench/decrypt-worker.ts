@@ -1,6 +1,10 @@
 /**
- * One measurement in a fresh process (so peak memory is this work's alone):
- * tsx scripts/bench/decrypt-worker.ts <ours|naive> <file with the base64 buffer>
+ * One decryption in a fresh process (so that peak memory is this work's alone):
+ * node --expose-gc --import tsx scripts/bench/decrypt-worker.ts <ours|bare|usual> <file holding the base64 buffer>
+ * - ours:  shared/marketcode/decrypt.ts (every check, the prefix rule, trimmed non-blank lines);
+ * - bare:  Buffer.from(base64) + one createDecipheriv update/final + toString + split('\n'): no
+ *          checks at all, the least work that gets the lines (the physical limit);
+ * - usual: what most code does: decode, update + final, Buffer.concat, split(/\r?\n/), trim, filter.
  * Prints JSON: { ms, peakExtraMiB, codeCount }.
  */
 import { createDecipheriv } from 'node:crypto';
@@ -12,16 +16,23 @@ const key = Buffer.from('benchMarketKey16', 'utf8');
 let buffer: string | undefined = readFileSync(file, 'latin1');
 (globalThis as { gc?: () => void }).gc?.();
 
-/** The usual way: decode the whole string, decipher with update+final, concat, split. */
-function naive(base64: string): number {
+function bare(base64: string): number {
+  const decipher = createDecipheriv('aes-128-cbc', key, key);
+  const plain = decipher.update(Buffer.from(base64, 'base64'));
+  const last = decipher.final();
+  return Buffer.concat([plain, last]).toString('utf8').split('\n').length;
+}
+
+function usual(base64: string): number {
   const decipher = createDecipheriv('aes-128-cbc', key, key);
   const plain = Buffer.concat([decipher.update(Buffer.from(base64, 'base64')), decipher.final()]);
   return plain.toString('utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '').length;
 }
 
+const run = (value: string): number => (mode === 'bare' ? bare(value) : mode === 'usual' ? usual(value) : decryptCodePackage(value, key).codeCount);
 const before = process.resourceUsage().maxRSS;
 const started = process.hrtime.bigint();
-const codeCount = mode === 'naive' ? naive(buffer) : decryptCodePackage(buffer, key).codeCount;
+const codeCount = run(buffer);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 buffer = undefined;
 const peakExtraMiB = (process.resourceUsage().maxRSS - before) / 1024;

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
+/** How long a cgi-bin/token token stays usable after the next call replaced it (notes/wechat-api.md 5.1). */
+export const PLAIN_GRACE_SECONDS = 300;
+
 export type TokenKind = 'access' | 'component' | 'cloudbase';
 
 export interface TokenRecord {
@@ -25,11 +28,14 @@ export interface TokenRecord {
  * Tokens the emulator has issued. stable_token semantics: a plain call returns the current token
  * and its remaining life; the platform rotates 5 minutes before expiry (the old one stays valid
  * until it expires); force_refresh revokes the old one at once, at most 20 a day, 30 s apart.
+ * cgi-bin/token semantics: every call issues a new token, and the one it replaces stays valid
+ * 5 more minutes (then 40001). The two endpoints' tokens are isolated: neither retires the other's.
  */
 export class TokenRegistry {
   private readonly byValue = new Map<string, TokenRecord>();
   private readonly currentStable = new Map<string, TokenRecord>();
   private readonly forceRefreshes = new Map<string, number[]>();
+  private readonly currentPlain = new Map<string, TokenRecord>();
 
   constructor(
     private readonly now: () => number,
@@ -63,6 +69,15 @@ export class TokenRegistry {
       this.currentStable.set(appid, current);
     }
     return { record: current, expiresIn: Math.floor((current.expiresAt - now) / 1000) };
+  }
+
+  /** Answers a cgi-bin/token call: a new token; the previous one of this endpoint stays valid PLAIN_GRACE_SECONDS longer. */
+  plain(appid: string): { record: TokenRecord; expiresIn: number } {
+    const previous = this.currentPlain.get(appid);
+    const record = this.issue(appid, 'access');
+    if (previous !== undefined) this.retireWithin((candidate) => candidate === previous, PLAIN_GRACE_SECONDS);
+    this.currentPlain.set(appid, record);
+    return { record, expiresIn: Math.floor((record.expiresAt - record.issuedAt) / 1000) };
   }
 
   private mayForceRefresh(appid: string, now: number): boolean {
@@ -127,6 +142,7 @@ export class TokenRegistry {
   clear(): void {
     this.byValue.clear();
     this.currentStable.clear();
+    this.currentPlain.clear();
     this.forceRefreshes.clear();
   }
 }

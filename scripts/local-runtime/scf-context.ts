@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { functionSettings } from '../cloudbaserc';
+import { statSync } from 'node:fs';
+import { functionSettings, readCloudbaseRc, type CloudbaseRc } from '../cloudbaserc';
+import { CLOUDBASERC } from '../function-catalogue';
 
 /** The JSON part of the context SCF hands `main(event, context)` (what `context.getContext()` returns). */
 export interface ScfContext {
@@ -34,9 +36,18 @@ export function formatEnviron(vars: Readonly<Record<string, string>>): string {
     .join(';');
 }
 
+let settingsRead: { mtimeMs: number; rc: CloudbaseRc | undefined } | undefined;
+
+/** cloudbaserc.json, read again only when it changed (a gateway asks on every request). */
+function currentCloudbaseRc(): CloudbaseRc | undefined {
+  const mtimeMs = statSync(CLOUDBASERC, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (settingsRead?.mtimeMs !== mtimeMs) settingsRead = { mtimeMs, rc: readCloudbaseRc() };
+  return settingsRead.rc;
+}
+
 /** An SCF-like context for one invocation: timeout and memory from cloudbaserc.json. */
 export function scfContext(functionName: string, options: { environ?: Readonly<Record<string, string>>; namespace?: string } = {}): ScfContext {
-  const { timeoutSeconds, memoryMb } = functionSettings(functionName);
+  const { timeoutSeconds, memoryMb } = functionSettings(functionName, currentCloudbaseRc());
   return {
     request_id: randomUUID(),
     function_name: functionName,

@@ -55,13 +55,26 @@ function fromContext(context: unknown): { values: Record<string, string>; given:
  * Whenever the context has a field for per-call variables (even an empty one: an HTTP call has no
  * caller identity), they are the whole truth about the caller, and process.env's WX_* / TCB_*
  * values are ignored. Without such a field (local tools, older runtimes) process.env is all there is.
+ *
+ * The answer is a read-only view, not a copy: each read of process.env is a call into the runtime,
+ * and copying all of it (a hundred variables or so) cost more per call than the rest of the caller
+ * check, while a call reads a handful. It is meant to be read at once (the caller check does).
  */
 export function callEnvironment(context: unknown, env: Env = process.env): Env {
   const { values: perCall, given } = fromContext(context);
-  if (!given) return { ...env };
-  const merged: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(env)) if (!isPerCallKey(key)) merged[key] = value;
-  return { ...merged, ...perCall };
+  if (!given) return env;
+  const read = (key: string): string | undefined => (Object.hasOwn(perCall, key) ? perCall[key] : isPerCallKey(key) ? undefined : env[key]);
+  return new Proxy(perCall, {
+    get: (_, key) => (typeof key === 'string' ? read(key) : undefined),
+    has: (_, key) => typeof key === 'string' && read(key) !== undefined,
+    ownKeys: () => [...new Set([...Object.keys(env).filter((key) => !isPerCallKey(key) && env[key] !== undefined), ...Object.keys(perCall)])],
+    getOwnPropertyDescriptor: (_, key) => {
+      const value = typeof key === 'string' ? read(key) : undefined;
+      return value === undefined ? undefined : { value, writable: false, enumerable: true, configurable: true };
+    },
+    set: () => false,
+    deleteProperty: () => false,
+  });
 }
 
 /**

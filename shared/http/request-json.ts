@@ -4,6 +4,7 @@ import { LocalError, WeChatApiError } from '../errors';
 import { parseJson, stringifyJson } from '../json';
 import { redact } from '../redact';
 import { isTimeout } from './fetch-errors';
+import { exchange, type HttpReply } from './http-exchange';
 
 export interface JsonRequest {
   /** The API name for messages and logs, e.g. "cgi-bin/wxopen/qrcodejumpadd". */
@@ -34,6 +35,12 @@ export class NetworkError extends LocalError {
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/** The body as text, the way fetch's response.text() reads it: UTF-8, a leading byte-order mark dropped. */
+function utf8Text(body: Buffer): string {
+  const start = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  return body.toString('utf8', start);
+}
+
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
@@ -55,20 +62,16 @@ export async function requestJson(request: JsonRequest): Promise<Record<string, 
     throw new LocalError(LOCAL.DEADLINE_EXCEEDED, `${request.api}: no time left in the function's budget to call WeChat`);
   }
   const timedOutByDeadline = budget < request.timeoutMs;
-  let response: Response;
-  let text: string;
+  const method = request.method ?? 'POST';
+  let reply: HttpReply;
   try {
-    const init: RequestInit = {
-      method: request.method ?? 'POST',
-      signal: AbortSignal.timeout(budget),
-      headers: { accept: 'application/json' },
-    };
-    if ((request.method ?? 'POST') === 'POST') {
-      init.body = stringifyJson(request.body ?? {});
-      init.headers = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
-    }
-    response = await fetch(request.url, init);
-    text = await response.text();
+    reply = await exchange({
+      url: request.url,
+      method,
+      headers: method === 'POST' ? { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' } : { accept: 'application/json' },
+      ...(method === 'POST' ? { body: stringifyJson(request.body ?? {}) } : {}),
+      timeoutMs: budget,
+    });
   } catch (error) {
     if (isTimeout(error)) {
       throw new LocalError(
@@ -80,6 +83,7 @@ export async function requestJson(request: JsonRequest): Promise<Record<string, 
     const code = causeCode(error) ?? 'unknown';
     throw new NetworkError(`${request.api}: network error (${code})`, !NOT_SENT_CODES.has(code), error);
   }
+  const text = utf8Text(reply.body);
   let parsed: unknown;
   try {
     parsed = parseJson(text);
@@ -88,12 +92,12 @@ export async function requestJson(request: JsonRequest): Promise<Record<string, 
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     const snippet = redact(text.slice(0, 120)).replace(/\s+/g, ' ');
-    if (response.status >= 500) {
-      throw new LocalError(LOCAL.UPSTREAM_UNAVAILABLE, `${request.api}: HTTP ${response.status} from WeChat's gateway, no WeChat answer: ${snippet}`);
+    if (reply.status >= 500) {
+      throw new LocalError(LOCAL.UPSTREAM_UNAVAILABLE, `${request.api}: HTTP ${reply.status} from WeChat's gateway, no WeChat answer: ${snippet}`);
     }
     throw new LocalError(
       LOCAL.BAD_UPSTREAM_RESPONSE,
-      `${request.api}: expected a JSON object, got HTTP ${response.status}: ${snippet}`,
+      `${request.api}: expected a JSON object, got HTTP ${reply.status}: ${snippet}`,
     );
   }
   const body = parsed as Record<string, unknown>;
@@ -102,8 +106,8 @@ export async function requestJson(request: JsonRequest): Promise<Record<string, 
     const errmsg = typeof body['errmsg'] === 'string' ? body['errmsg'] : '';
     throw new WeChatApiError(request.api, errcode, redact(errmsg));
   }
-  if (!response.ok) {
-    throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, `${request.api}: HTTP ${response.status} without a WeChat error code`);
+  if (reply.status < 200 || reply.status >= 300) {
+    throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, `${request.api}: HTTP ${reply.status} without a WeChat error code`);
   }
   return body;
 }

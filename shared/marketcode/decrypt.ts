@@ -6,10 +6,10 @@
  * dropped, is in parse-package.ts.
  *
  * Memory: a 50 000-code segment is about 2 MB of plaintext (2.7 MB of base64). The base64 string is
- * decoded slice by slice into one Buffer, which is then deciphered in place 64 KiB at a time with
+ * decoded slice by slice into one Buffer, which is then deciphered in place 256 KiB at a time with
  * padding handled here (so the plaintext is a subarray, not a copy): no Buffer.concat and no second
  * full-size buffer. The full-size objects are the caller's string, that Buffer and the returned text
- * (plus the short-lived 64 KiB outputs of decipher.update, which Node cannot write in place).
+ * (plus the short-lived 256 KiB outputs of decipher.update, which Node cannot write in place).
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { LOCAL } from '../error-codes';
@@ -39,8 +39,8 @@ export interface DecryptedCodePackage {
 const ALGORITHM = 'aes-128-cbc';
 const BLOCK_BYTES = 16;
 const KEY_BYTES = 16;
-/** Small enough that the per-update output buffers stay negligible next to the package. */
-const CHUNK_BYTES = 64 * 1024;
+/** Small enough that the per-update output buffers stay negligible next to the package, large enough that the calls are few. */
+const CHUNK_BYTES = 256 * 1024;
 
 /** Validates the configured key and returns its bytes. Messages never contain the key. */
 export function parseMarketCodeKey(key: string | undefined): Buffer {
@@ -75,7 +75,7 @@ export function decryptCodePackage(buffer: string, key: Buffer): DecryptedCodePa
     );
   }
   const { text, bytes, prefixStripped } = readPlaintext(data.subarray(0, plainLength));
-  const { lines, header } = splitCodeLines(text);
+  const { lines, header } = splitCodeLines(text, bytes);
   return { text, lines, header, codeCount: lines.length - (header === null ? 0 : 1), prefixStripped, bytes };
 }
 
@@ -137,20 +137,23 @@ function decodeBase64(value: string): Buffer {
 
 /**
  * The fast path for what WeChat sends (unwrapped, padded base64): decode slice by slice into one
- * Buffer and check each slice by encoding it back (native speed, no full-size temporary).
- * Undefined when the value is anything else; decodeChecked then finds the problem or the variant.
+ * Buffer (native speed, no full-size temporary), and take the result only when it is exactly as
+ * long as the value's length says. Node's decoder skips what is not in the alphabet (and stops or
+ * skips at a misplaced '='), and every character skipped makes the result at least one byte short,
+ * so a short result means "not plain base64". The one thing it would take silently is the base64url
+ * alphabet ('-' and '_'), looked for first. Undefined when the value is anything else;
+ * decodeChecked then finds the problem (with its offset) or the variant (wrapped, unpadded).
  */
 function decodeCanonical(value: string): Buffer | undefined {
-  if (value.length === 0 || value.length % 4 !== 0) return undefined;
+  if (value.length === 0 || value.length % 4 !== 0 || value.includes('-') || value.includes('_')) return undefined;
   const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
-  const decoded = Buffer.alloc((value.length / 4) * 3 - padding);
+  // Not zero-filled: it is used only when every byte was written (otherwise dropped unread).
+  const decoded = Buffer.allocUnsafe((value.length / 4) * 3 - padding);
   let written = 0;
   for (let offset = 0; offset < value.length; offset += BASE64_SLICE_CHARS) {
-    const slice = value.slice(offset, offset + BASE64_SLICE_CHARS);
-    const count = decoded.write(slice, written, 'base64');
-    if (decoded.toString('base64', written, written + count) !== slice) return undefined;
-    written += count;
+    written += decoded.write(value.slice(offset, offset + BASE64_SLICE_CHARS), written, 'base64');
   }
+  // A slice cannot give more than its own characters hold: one short slice leaves the total short.
   return written === decoded.length ? decoded : undefined;
 }
 
@@ -190,7 +193,8 @@ function decodeChecked(value: string): Buffer {
  * the result keeps that temporary at one slice.
  */
 function decodeInSlices(value: string, decodedBytes: number): Buffer {
-  const decoded = Buffer.alloc(decodedBytes);
+  // Not zero-filled: every byte is written, or the function throws.
+  const decoded = Buffer.allocUnsafe(decodedBytes);
   let written = 0;
   for (let offset = 0; offset < value.length; offset += BASE64_SLICE_CHARS) {
     written += decoded.write(value.slice(offset, offset + BASE64_SLICE_CHARS), written, 'base64');
@@ -202,7 +206,7 @@ function decodeInSlices(value: string, decodedBytes: number): Buffer {
 }
 
 /** A multiple of 4, so every slice holds whole base64 groups. */
-const BASE64_SLICE_CHARS = 64 * 1024;
+const BASE64_SLICE_CHARS = 256 * 1024;
 const EQUALS = 0x3d;
 
 /** A-Z a-z 0-9 + / (char codes compared directly: this runs over megabytes). */

@@ -32,9 +32,9 @@
  * least share their neighbours' shape, so a code is never taken for a header; a header with digits
  * (e.g. a count) is counted as a code — an over-count of one, never an under-count.
  */
-import { isUtf8 } from 'node:buffer';
 import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
+import { isCleanText } from './clean-text';
 
 /** Length of the random prefix pywe-decrypt strips. */
 export const RANDOM_PREFIX_BYTES = 16;
@@ -79,28 +79,15 @@ export function readPlaintext(plain: Buffer): PlaintextReading {
   throw notTextError(plain);
 }
 
-/** Splits the text into trimmed non-blank lines (LF, CRLF or CR endings) and spots a header. */
-export function splitCodeLines(text: string): CodeLines {
-  const lines = nonBlankLines(text, Number.POSITIVE_INFINITY);
+/**
+ * Splits the text into trimmed non-blank lines (LF, CRLF or CR endings) and spots a header.
+ * `utf8Length` (readPlaintext's `bytes`), when given, spares a scan: it equals the text's length
+ * exactly when the text is ASCII.
+ */
+export function splitCodeLines(text: string, utf8Length?: number): CodeLines {
+  const lines = allNonBlankLines(text, (utf8Length ?? Buffer.byteLength(text, 'utf8')) === text.length);
   const [first] = lines;
   return { lines, header: first !== undefined && isHeader(lines) ? first : null };
-}
-
-function isCleanText(bytes: Buffer): boolean {
-  return !hasControlByte(bytes) && isUtf8(bytes);
-}
-
-/**
- * Bytes of UTF-8 multi-byte sequences are all >= 0x80, so a byte scan finds exactly the control
- * characters. An index loop: for-of over a Buffer allocates an iterator result per byte until
- * optimised (several MB of garbage for one package).
- */
-function hasControlByte(bytes: Buffer): boolean {
-  for (let index = 0; index < bytes.length; index += 1) {
-    const byte = bytes[index]!;
-    if ((byte < SPACE && byte !== TAB && byte !== LF && byte !== CR) || byte === DEL) return true;
-  }
-  return false;
 }
 
 /** Rule (b). */
@@ -133,19 +120,51 @@ function shapeOf(line: string): string {
 }
 
 /**
- * Trimmed non-blank lines (LF, CRLF or CR endings). The native split does the scanning; blank
- * lines are then squeezed out in place, so there is one array, not a split copy and a filtered one.
+ * Trimmed non-blank lines (LF, CRLF or CR endings), at most `limit`, found one break at a time:
+ * the text is read only as far as they go (the prefix and header rules look at three lines of a
+ * package that may hold half a million). The same lines a split would give.
  */
 function nonBlankLines(text: string, limit: number): string[] {
+  const lines: string[] = [];
+  const breaks = new RegExp(LINE_BREAK.source, 'g');
+  let start = 0;
+  while (lines.length < limit) {
+    const found = breaks.exec(text);
+    const line = text.slice(start, found === null ? text.length : found.index).trim();
+    if (line !== '') lines.push(line);
+    if (found === null) break;
+    start = breaks.lastIndex;
+  }
+  return lines;
+}
+
+/**
+ * Every trimmed non-blank line. The native split does the scanning, and blank lines are then
+ * squeezed out in place, so there is one array, not a split copy and a filtered one. When no line
+ * can have anything for trim() to remove (an ASCII text without space, TAB, VT, FF or CR: what code
+ * lists usually are; native scans tell), the trim() per line is spared.
+ */
+function allNonBlankLines(text: string, ascii: boolean): string[] {
+  if (ascii && !text.includes(' ') && !text.includes('\t') && !text.includes('\r') && !text.includes('\v') && !text.includes('\f')) {
+    const lines = text.split('\n');
+    // Every line is its own trimmed self: only empty lines (if any) have to go.
+    if (text === '' || text.includes('\n\n') || text.startsWith('\n') || text.endsWith('\n')) squeeze(lines, (line) => line);
+    return lines;
+  }
   // A plain string split is the cheapest; CR endings (CRLF, or lone CR) need the regex.
   const lines = text.includes('\r') ? text.split(LINE_BREAK) : text.split('\n');
+  squeeze(lines, (line) => line.trim());
+  return lines;
+}
+
+/** Replaces each line by `tidy(line)` and drops the empty results, in place (no second array). */
+function squeeze(lines: string[], tidy: (line: string) => string): void {
   let kept = 0;
-  for (let index = 0; index < lines.length && kept < limit; index += 1) {
-    const line = (lines[index] as string).trim();
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = tidy(lines[index] as string);
     if (line !== '') lines[kept++] = line;
   }
   lines.length = kept;
-  return lines;
 }
 
 const LINE_BREAK = /\r\n|\r|\n/;

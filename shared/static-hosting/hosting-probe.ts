@@ -11,9 +11,11 @@
  *   that hosting; a host that does not is caught by the emulator's own check on add (85069).
  * Redirects are followed only within the same origin (at most 3: e.g. a CDN adding a slash),
  * never off it; a redirect elsewhere is reported, not followed. At most 64 KiB of the body is read.
+ * Over node:http (http-exchange.ts), not fetch: the chains' cold start would pay for loading undici.
  */
 import { DEFAULT_API_BASE } from '../config';
 import { isTimeout } from '../http/fetch-errors';
+import { exchange } from '../http/http-exchange';
 import { redact } from '../redact';
 
 /** The emulator's hosting route (scripts/emulator/modules/static-hosting-serve.ts, HOSTING_ROUTE). */
@@ -60,8 +62,8 @@ export function describeObservation(seen: Observation): string {
 }
 
 /** Where a Location header points, without query or fragment (never quoted whole: it may carry a token). */
-function locationOf(header: string | null, base: string): URL | undefined {
-  if (header === null || header === '') return undefined;
+function locationOf(header: string | string[] | undefined, base: string): URL | undefined {
+  if (typeof header !== 'string' || header === '') return undefined;
   try {
     return new URL(header, base);
   } catch {
@@ -69,52 +71,30 @@ function locationOf(header: string | null, base: string): URL | undefined {
   }
 }
 
-async function readSome(response: Response): Promise<{ text: string; size: number }> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return { text: '', size: 0 };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), size };
-}
-
 function preview(text: string): string {
   const head = text.length > 40 ? `${text.slice(0, 40)}…` : text;
   return redact(JSON.stringify(head));
 }
 
-/** Fetches `fetchUrl` once (within `timeoutMs`) and says whether it serves exactly `expected` (surrounding white space aside). */
+/** Fetches `fetchUrl` once (within `timeoutMs`, redirects included) and says whether it serves exactly `expected` (surrounding white space aside). */
 export async function probeOnce(fetchUrl: string, expected: string, timeoutMs: number): Promise<Observation> {
   const origin = new URL(fetchUrl).origin;
+  const until = Date.now() + Math.max(1, timeoutMs);
   let current = fetchUrl;
-  const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
   try {
     for (let hop = 0; ; hop++) {
       // No cache-busting header: the point is to see what WeChat's plain GET will get from the CDN.
-      const response = await fetch(current, { redirect: 'manual', signal });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel();
-        const next = locationOf(response.headers.get('location'), current);
-        if (next === undefined) return { kind: 'status', status: response.status };
-        if (next.origin !== origin || hop >= MAX_SAME_ORIGIN_REDIRECTS) return { kind: 'redirect', status: response.status, location: `${next.origin}${next.pathname}` };
+      const reply = await exchange({ url: current, method: 'GET', timeoutMs: Math.max(1, until - Date.now()), maxBodyBytes: MAX_BODY_BYTES });
+      if (reply.status >= 300 && reply.status < 400) {
+        const next = locationOf(reply.headers.location, current);
+        if (next === undefined) return { kind: 'status', status: reply.status };
+        if (next.origin !== origin || hop >= MAX_SAME_ORIGIN_REDIRECTS) return { kind: 'redirect', status: reply.status, location: `${next.origin}${next.pathname}` };
         current = next.href;
         continue;
       }
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return { kind: 'status', status: response.status };
-      }
-      const { text, size } = await readSome(response);
-      return text.trim() === expected.trim() ? { kind: 'served' } : { kind: 'other', size, preview: preview(text) };
+      if (reply.status !== 200) return { kind: 'status', status: reply.status };
+      const text = reply.body.toString('utf8');
+      return text.trim() === expected.trim() ? { kind: 'served' } : { kind: 'other', size: reply.body.length, preview: preview(text) };
     }
   } catch (error) {
     return { kind: 'nothing', reason: isTimeout(error) ? `no answer within ${timeoutMs} ms` : 'the connection failed' };

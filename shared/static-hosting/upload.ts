@@ -57,7 +57,7 @@ export async function uploadStaticFile(client: WeChatClient, settings: UploadSet
     deadline: settings.deadline,
   });
   const result: StaticUploadResult = { env: upload.env, filename: upload.filename, size: upload.bytes.byteLength, content_type: upload.contentType };
-  const etag = response.headers.get('etag')?.replace(/^"|"$/g, '');
+  const etag = response.header('etag')?.replace(/^"|"$/g, '');
   if (etag !== undefined && etag !== '') result.etag = etag;
   log('info', 'static file uploaded', { env: upload.env, filename: upload.filename, size: result.size, host: new URL(where).host });
   return result;

@@ -17,6 +17,7 @@ import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
 import { withRetry } from '../http/retry';
 import { uploadUrlProblem } from '../static-hosting/upload-host-policy';
+import { multipartBody, type MultipartBody } from './multipart-form';
 import { sendToStorage } from './storage-request';
 import type { WeChatClient } from '../wechat-client';
 
@@ -59,20 +60,20 @@ export async function uploadToCloudStorage(client: WeChatClient, upload: CloudUp
   return { fileid: grant.file_id };
 }
 
-function formFor(grant: UploadGrant, upload: CloudUpload): FormData {
+/** The PostObject form: COS reads every field before the file, so the file comes last. */
+function formFor(grant: UploadGrant, upload: CloudUpload): MultipartBody {
   const type = upload.contentType ?? 'application/octet-stream';
-  const form = new FormData();
-  form.append('key', upload.path);
-  form.append('Signature', grant.authorization);
-  form.append('x-cos-security-token', grant.token);
-  form.append('x-cos-meta-fileid', grant.cos_file_id);
-  if (upload.contentType !== undefined) form.append('Content-Type', type);
-  // COS reads every field before the file; it must come last. (A Buffer from Buffer.from/alloc is
-  // backed by an ArrayBuffer, never a SharedArrayBuffer: the cast only narrows the type.)
-  form.append('file', new Blob([upload.content as Uint8Array<ArrayBuffer>], { type }), upload.path.split('/').pop() ?? 'file');
-  return form;
+  const fields: Array<[string, string]> = [
+    ['key', upload.path],
+    ['Signature', grant.authorization],
+    ['x-cos-security-token', grant.token],
+    ['x-cos-meta-fileid', grant.cos_file_id],
+  ];
+  if (upload.contentType !== undefined) fields.push(['Content-Type', type]);
+  return multipartBody(fields, { name: 'file', filename: upload.path.split('/').pop() ?? 'file', contentType: type, data: upload.content });
 }
 
 async function postObject(grant: UploadGrant, upload: CloudUpload, deadline: Deadline): Promise<void> {
-  await sendToStorage({ url: grant.url, method: 'POST', body: formFor(grant, upload), label: upload.path, deadline });
+  const form = formFor(grant, upload);
+  await sendToStorage({ url: grant.url, method: 'POST', headers: { 'content-type': form.contentType }, body: form.body, label: upload.path, deadline });
 }

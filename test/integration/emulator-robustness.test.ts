@@ -35,6 +35,8 @@ function baselines(applicationId: string): Record<string, Array<{ as: Caller; bo
   const range = { application_id: applicationId, code_start: 0, code_end: 9999 };
   return {
     'cgi-bin/stable_token': [{ as: 'none', body: { grant_type: 'client_credential', appid: MINI_PROGRAM.appid, secret: MINI_PROGRAM.secret, force_refresh: false } }],
+    // Its parameters are in the query string: a POSTed body is never read, so every body gets 40002.
+    'cgi-bin/token': [{ as: 'none', body: { grant_type: 'client_credential', appid: MINI_PROGRAM.appid, secret: MINI_PROGRAM.secret } }],
     'cgi-bin/wxopen/qrcodejumpdownload': [{ as: 'mini', body: {} }],
     'cgi-bin/wxopen/qrcodejumpadd': [
       { as: 'mini', body: rule },

@@ -1,0 +1,116 @@
+/**
+ * 5. The chains from nothing: setupQRCodeJump (a new prefix) and deployStaticSite (3 files and
+ * their rule, a new folder), each a fresh bundle instance (cold: its token too) in this process
+ * against an in-process emulator. Upstream requests made, against the minimum the steps need
+ * (listed below with the reason for each), and the call's wall time against the sum of those
+ * requests' emulator-side latencies (served-requests.ts): what the chain adds on top of the
+ * service it drives. Median of a few runs.
+ */
+import { DEFAULT_MODULES } from '../emulator/modules';
+import { startEmulator } from '../emulator';
+import { bundlePath } from '../function-catalogue';
+import type { Row } from './report';
+import { servedRequests } from './served-requests';
+import { chainVariables, setupInput, siteInput } from './scenarios';
+import { median } from './stats';
+
+const SECTION = '5 chains from nothing (in-process emulator, median)';
+const RUNS = 5;
+
+/** setupQRCodeJump from nothing: each step looks at the state first, then acts. */
+export const SETUP_MINIMUM: readonly string[] = [
+  'cgi-bin/stable_token: the account token (cold instance)',
+  'componenttcb/describestaticstore: the hosting domain',
+  'cgi-bin/wxopen/qrcodejumpdownload: the verification file',
+  'GET the verification URL: is it served already (a re-run uploads nothing)',
+  'componenttcb/staticuploadfile: the upload link',
+  'PUT the file to the storage',
+  'GET the verification URL: served now (WeChat is never asked to check a missing file)',
+  'cgi-bin/wxopen/qrcodejumpget: is there a rule already (add or edit)',
+  'cgi-bin/wxopen/qrcodejumpadd: the rule',
+  'cgi-bin/wxopen/qrcodejumppublish: publish',
+  'cgi-bin/wxopen/qrcodejumpget: confirm it is published',
+];
+
+const SITE_FILES = 3;
+/** deployStaticSite with 3 files and a rule, from nothing. */
+export const SITE_MINIMUM: readonly string[] = [
+  'cgi-bin/stable_token: the account token (cold instance)',
+  'componenttcb/describestaticstore: the hosting domain',
+  'cgi-bin/wxopen/qrcodejumpdownload: the verification file',
+  'componenttcb/staticfilelist: what the hosting holds under the prefix',
+  ...Array.from({ length: SITE_FILES + 1 }, (_, index) => [`componenttcb/staticuploadfile: upload link of file ${index + 1} (3 files + the verification file)`, `PUT file ${index + 1}`]).flat(),
+  'GET the verification URL: served',
+  'cgi-bin/wxopen/qrcodejumpget: is there a rule already',
+  'cgi-bin/wxopen/qrcodejumpadd: the rule',
+  'cgi-bin/wxopen/qrcodejumppublish: publish',
+  'cgi-bin/wxopen/qrcodejumpget: confirm it is published',
+];
+
+type Main = (event: unknown) => Promise<Record<string, unknown>>;
+
+/** A fresh module instance of a built bundle: a cold container. */
+function freshMain(name: string): Main {
+  const file = bundlePath(name);
+  delete require.cache[require.resolve(file)];
+  return (require(file) as { main: Main }).main;
+}
+
+interface ChainRun {
+  requests: number;
+  wallMs: number;
+  emulatorMs: number;
+  paths: string[];
+}
+
+export async function chainRows(): Promise<Row[]> {
+  const timer = servedRequests();
+  const emulator = await startEmulator({ settings: { qrcodeJumpRatePerSecond: 0 }, modules: [timer.module, ...DEFAULT_MODULES] });
+  const saved = { ...process.env };
+  const runs: Record<'setup' | 'site', ChainRun[]> = { setup: [], site: [] };
+  try {
+    Object.assign(process.env, chainVariables(emulator));
+    const chains = [
+      { key: 'setup' as const, name: 'setupQRCodeJump', input: (run: number) => setupInput(`chain-${run}`) },
+      { key: 'site' as const, name: 'deployStaticSite', input: (run: number) => siteInput(`site-${run}`) },
+    ];
+    for (let run = 0; run < RUNS; run++) {
+      for (const chain of chains) {
+        const main = freshMain(chain.name);
+        timer.clear();
+        const started = process.hrtime.bigint();
+        const answer = await main(chain.input(run));
+        const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+        if (answer['errcode'] !== 0) throw new Error(`${chain.name}: ${JSON.stringify(answer).slice(0, 500)}`);
+        runs[chain.key].push({ requests: timer.requests.length, wallMs, emulatorMs: timer.requests.reduce((sum, request) => sum + request.ms, 0), paths: timer.requests.map((request) => `${request.method} ${request.path}`) });
+      }
+    }
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    await emulator.close();
+  }
+  const rows: Row[] = [];
+  for (const [key, name, minimum] of [['setup', 'setupQRCodeJump', SETUP_MINIMUM], ['site', `deployStaticSite (${SITE_FILES} files + rule)`, SITE_MINIMUM]] as const) {
+    const chainRuns = runs[key];
+    rows.push({
+      id: `chain.${key}.requests`,
+      section: SECTION,
+      label: `${name}: upstream requests`,
+      ours: { value: median(chainRuns.map((run) => run.requests)), unit: 'requests' },
+      peer: { name: 'the minimum the steps need', value: minimum.length, unit: 'requests' },
+      target: { of: 'ratio', op: '<=', value: 1 },
+      details: { minimum, made: chainRuns[0]?.paths },
+    });
+    rows.push({
+      id: `chain.${key}.wall`,
+      section: SECTION,
+      label: `${name}: wall`,
+      ours: { value: median(chainRuns.map((run) => run.wallMs)), unit: 'ms' },
+      peer: { name: "sum of the emulator's own latencies", value: median(chainRuns.map((run) => run.emulatorMs)), unit: 'ms' },
+      target: { of: 'ratio', op: '<=', value: 1.5 },
+      details: { wallMs: chainRuns.map((run) => Number(run.wallMs.toFixed(1))), emulatorMs: chainRuns.map((run) => Number(run.emulatorMs.toFixed(1))) },
+    });
+  }
+  return rows;
+}

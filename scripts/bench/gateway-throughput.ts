@@ -1,0 +1,56 @@
+/**
+ * 6. Gateway throughput: requests per second of getJumpQRCode through the local gateway (HTTP
+ * access event, bearer key, the function's own call to the emulator, the reply mapped back) against
+ * the emulator answering the same qrcodejumpget directly, keep-alive, a fixed count over 10
+ * connections. The emulator and the gateway run in processes of their own; the load comes from this
+ * one. Best of a few alternating rounds for each, after a warm-up.
+ */
+import type { Row } from './report';
+import { runLoad } from './http-load';
+import { startServerProcess } from './server-processes';
+import { MINI_PROGRAM } from './scenarios';
+
+const SECTION = '6 gateway (keep-alive, 10 connections)';
+const COUNT = 3000;
+const WARM_UP = 300;
+const CONNECTIONS = 10;
+const ROUNDS = 3;
+const HTTP_KEY = 'bench-http-key-0123456789abcdef';
+
+export async function gatewayRows(): Promise<Row[]> {
+  const emulator = await startServerProcess('emulator', { settings: { qrcodeJumpRatePerSecond: 0 } });
+  try {
+    const gateway = await startServerProcess('gateway', {
+      env: { WXOPEN_API_BASE: emulator.url, WXOPEN_APPID: MINI_PROGRAM.appid, WXOPEN_APPSECRET: MINI_PROGRAM.secret, WXOPEN_HTTP_KEY: HTTP_KEY, WXOPEN_LOG_LEVEL: 'silent', WXOPEN_CLOUDBASE_TOKEN_FILE: '/nonexistent/cloudbase_access_token' },
+    });
+    try {
+      const tokenAnswer = await fetch(`${emulator.url}/cgi-bin/stable_token`, { method: 'POST', body: JSON.stringify({ grant_type: 'client_credential', appid: MINI_PROGRAM.appid, secret: MINI_PROGRAM.secret }) });
+      const token = String(((await tokenAnswer.json()) as { access_token?: unknown }).access_token);
+      const direct = { url: `${emulator.url}/cgi-bin/wxopen/qrcodejumpget?access_token=${encodeURIComponent(token)}`, body: '{}', connections: CONNECTIONS };
+      const through = { url: `${gateway.url}/getJumpQRCode`, body: '{}', headers: { authorization: `Bearer ${HTTP_KEY}` }, connections: CONNECTIONS };
+      await runLoad({ ...direct, count: WARM_UP });
+      await runLoad({ ...through, count: WARM_UP });
+      const directRps: number[] = [];
+      const gatewayRps: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        directRps.push((await runLoad({ ...direct, count: COUNT })).requestsPerSecond);
+        gatewayRps.push((await runLoad({ ...through, count: COUNT })).requestsPerSecond);
+      }
+      return [
+        {
+          id: 'gateway.rps',
+          section: SECTION,
+          label: `getJumpQRCode through the gateway, ${COUNT} requests`,
+          ours: { value: Math.max(...gatewayRps), unit: 'req/s' },
+          peer: { name: 'the emulator directly', value: Math.max(...directRps), unit: 'req/s' },
+          target: { of: 'ratio', op: '>=', value: 0.5 },
+          details: { gatewayRps: gatewayRps.map(Math.round), directRps: directRps.map(Math.round) },
+        },
+      ];
+    } finally {
+      await gateway.close();
+    }
+  } finally {
+    await emulator.close();
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The bench's one table and its JSON: each row is one figure of ours against a peer (or a limit),
+ * their ratio, and the target the row is judged by. A row misses when its target does not hold; a
+ * reference row (target undefined) only shows where a peer stands. A run can be compared with a
+ * baseline (an earlier run's JSON): rows are matched by id and the change of the judged value shown.
+ * Pure functions: no I/O here (scripts/bench.ts prints and writes).
+ */
+
+export type Unit = 'ms' | 'µs' | 'MiB' | 'KiB' | 'req/s' | 'codes/s' | 'fetches' | 'requests';
+
+export interface Figure {
+  value: number;
+  unit: Unit;
+}
+
+export interface Peer extends Figure {
+  /** What the peer is: "node -e 0", "co-wechat-api", "raw fetch", "the minimum the steps need". */
+  name: string;
+}
+
+/**
+ * What a row is judged by: the ratio ours / peer, or our own figure (a count that must be 1),
+ * compared with `value`. Lower is better for '<=', higher for '>='.
+ */
+export interface Target {
+  of: 'ratio' | 'ours';
+  op: '<=' | '>=';
+  value: number;
+}
+
+export interface Row {
+  /** Stable key, matched against the baseline: "cold.getJumpQRCode.wall". */
+  id: string;
+  /** The measurement it belongs to (1-6 of the issue), for grouping. */
+  section: string;
+  label: string;
+  ours: Figure;
+  peer?: Peer;
+  /** undefined: a reference row, shown but not judged. */
+  target?: Target;
+  /** Extra facts for the JSON (all 25 load times, the samples' spread, ...). */
+  details?: Record<string, unknown>;
+}
+
+export interface JudgedRow extends Row {
+  /** ours / peer (undefined without a peer or with a zero peer). */
+  ratio?: number;
+  /** undefined for a reference row. */
+  met?: boolean;
+}
+
+export interface BenchResults {
+  date: string;
+  node: string;
+  machine: string;
+  durationMs: number;
+  rows: JudgedRow[];
+}
+
+export function ratioOf(row: Row): number | undefined {
+  if (row.peer === undefined || row.peer.value === 0) return undefined;
+  return row.ours.value / row.peer.value;
+}
+
+/** The value a target is applied to; undefined when the row lacks it (no peer for a ratio target). */
+function judgedValue(row: Row, ratio: number | undefined): number | undefined {
+  if (row.target === undefined) return undefined;
+  return row.target.of === 'ratio' ? ratio : row.ours.value;
+}
+
+export function judge(row: Row): JudgedRow {
+  const ratio = ratioOf(row);
+  const judged: JudgedRow = { ...row, ...(ratio === undefined ? {} : { ratio }) };
+  if (row.target === undefined) return judged;
+  const value = judgedValue(row, ratio);
+  // A row whose figure could not be had (NaN, no peer) misses: it cannot show that it meets.
+  const met = value !== undefined && Number.isFinite(value) && (row.target.op === '<=' ? value <= row.target.value : value >= row.target.value);
+  return { ...judged, met };
+}
+
+const SINGULAR = { fetches: 'fetch', requests: 'request' } as const;
+
+export function formatFigure(figure: Figure): string {
+  const { value, unit } = figure;
+  if (!Number.isFinite(value)) return `- ${unit}`;
+  switch (unit) {
+    case 'ms':
+      return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ms`;
+    case 'µs':
+      return `${value.toFixed(0)} µs`;
+    case 'MiB':
+      return `${value.toFixed(1)} MiB`;
+    case 'KiB':
+      return `${value.toFixed(1)} KiB`;
+    case 'req/s':
+      return `${value.toFixed(0)} req/s`;
+    case 'codes/s':
+      return `${(value / 1e6).toFixed(2)} M codes/s`;
+    case 'fetches':
+    case 'requests':
+      return `${value.toFixed(0)} ${value === 1 ? SINGULAR[unit] : unit}`;
+  }
+}
+
+export function formatRatio(ratio: number | undefined): string {
+  if (ratio === undefined || !Number.isFinite(ratio)) return '-';
+  if (ratio !== 0 && ratio < 0.01) return ratio.toExponential(1);
+  return `${ratio.toFixed(2)}x`;
+}
+
+export function formatTarget(target: Target | undefined): string {
+  if (target === undefined) return 'ref';
+  const op = target.op === '<=' ? '≤' : '≥';
+  return target.of === 'ratio' ? `${op} ${target.value}x` : `ours ${op} ${target.value}`;
+}
+
+/** The change of a row's judged figure (its ratio, or our value for 'ours' targets) against the baseline's row of the same id. */
+export function changeAgainst(row: JudgedRow, baseline: readonly JudgedRow[] | undefined): string {
+  if (baseline === undefined) return '';
+  const before = baseline.find((candidate) => candidate.id === row.id);
+  if (before === undefined) return 'new';
+  const byOurs = row.target?.of === 'ours' || (row.ratio === undefined && before.ratio === undefined);
+  const now = byOurs ? row.ours.value : row.ratio;
+  const then = byOurs ? before.ours.value : before.ratio;
+  if (now === undefined || then === undefined || !Number.isFinite(now) || !Number.isFinite(then)) return '-';
+  const shown = byOurs ? formatFigure({ value: then, unit: before.ours.unit }) : formatRatio(then);
+  if (then === 0) return `${shown} → ${byOurs ? formatFigure({ value: now, unit: row.ours.unit }) : formatRatio(now)}`;
+  const percent = ((now - then) / Math.abs(then)) * 100;
+  return `${shown} (${percent >= 0 ? '+' : ''}${percent.toFixed(0)}%)`;
+}
+
+/** Pads cells to column widths; the first column left-aligned, figures right-aligned. */
+function layout(rows: readonly string[][], rightAligned: ReadonlySet<number>): string[] {
+  const widths: number[] = [];
+  for (const cells of rows) cells.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, [...cell].length)));
+  return rows.map((cells) =>
+    cells
+      .map((cell, index) => {
+        const pad = ' '.repeat((widths[index] ?? 0) - [...cell].length);
+        return rightAligned.has(index) ? pad + cell : cell + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/**
+ * The table: one line per row, grouped by section, "MISS" on rows whose target does not hold,
+ * and, given a baseline, the baseline's judged figure with the change.
+ */
+export function formatTable(rows: readonly JudgedRow[], baseline?: readonly JudgedRow[]): string {
+  const header = ['', 'measure', 'ours', 'peer', 'peer is', 'ratio', 'target', '', ...(baseline === undefined ? [] : ['baseline (change)'])];
+  const lines: string[][] = [header];
+  let section = '';
+  const sectionStarts: number[] = [];
+  for (const row of rows) {
+    if (row.section !== section) {
+      section = row.section;
+      sectionStarts.push(lines.length);
+      lines.push([section]);
+    }
+    lines.push([
+      '',
+      row.label,
+      formatFigure(row.ours),
+      row.peer === undefined ? '-' : formatFigure(row.peer),
+      row.peer?.name ?? '',
+      formatRatio(row.ratio),
+      formatTarget(row.target),
+      row.met === false ? 'MISS' : row.met === true ? 'ok' : '',
+      ...(baseline === undefined ? [] : [changeAgainst(row, baseline)]),
+    ]);
+  }
+  // Section titles span the line; they take no part in the column widths.
+  const starts = new Set(sectionStarts);
+  const laidOut = layout(lines.filter((_, index) => !starts.has(index)), new Set([2, 3, 5]));
+  const out: string[] = [];
+  let next = 0;
+  lines.forEach((cells, index) => {
+    if (starts.has(index)) out.push(cells[0] ?? '');
+    else out.push(laidOut[next++] ?? '');
+  });
+  const missed = rows.filter((row) => row.met === false);
+  out.push('');
+  out.push(missed.length === 0 ? `all ${rows.filter((row) => row.met !== undefined).length} judged rows meet their target` : `${missed.length} of ${rows.filter((row) => row.met !== undefined).length} judged rows MISS their target: ${missed.map((row) => row.id).join(', ')}`);
+  return out.join('\n');
+}
+
+/** Reads a baseline file's text: the rows of an earlier run, or undefined when it is not one. */
+export function parseBaseline(text: string): JudgedRow[] | undefined {
+  try {
+    const parsed = JSON.parse(text) as Partial<BenchResults>;
+    return Array.isArray(parsed.rows) ? parsed.rows : undefined;
+  } catch {
+    return undefined;
+  }
+}
