@@ -2,8 +2,10 @@
  * "Clean text" as parse-package.ts defines it: valid UTF-8 without control characters other than
  * TAB, CR and LF (DEL counts as one). A package is megabytes and this check reads all of it, so
  * both halves are native scans: UTF-8 validity is buffer.isUtf8, and the control bytes are found
- * with Buffer#indexOf, one memchr-like pass per byte value (29 passes over 2 MB take about 1 ms in a
- * fresh process, where a JavaScript loop over the bytes still runs unoptimised and takes 5).
+ * with Buffer#indexOf, one memchr-like pass per byte value (a JavaScript loop over the bytes runs
+ * unoptimised in a fresh process and is several times slower). The passes go over one 256 KiB
+ * window at a time, so the bytes come from memory once and the other 28 passes read the CPU cache:
+ * over 22 MB (500 000 codes) that is 16 ms instead of 60 for 29 passes over the whole buffer.
  * Bytes of UTF-8 multi-byte sequences are all >= 0x80, so a byte scan finds exactly the control
  * characters of the text.
  */
@@ -12,8 +14,14 @@ import { isUtf8 } from 'node:buffer';
 /** 0x00-0x1F except TAB (0x09), LF (0x0A) and CR (0x0D), and DEL (0x7F). */
 const CONTROL_BYTES: readonly number[] = [...Array.from({ length: 0x20 }, (_, byte) => byte).filter((byte) => byte !== 0x09 && byte !== 0x0a && byte !== 0x0d), 0x7f];
 
+/** Fits a core's L2 cache; a window adds 29 native calls, a few microseconds. */
+const WINDOW_BYTES = 256 * 1024;
+
 export function hasControlByte(bytes: Buffer): boolean {
-  for (const byte of CONTROL_BYTES) if (bytes.indexOf(byte) !== -1) return true;
+  for (let offset = 0; offset < bytes.length; offset += WINDOW_BYTES) {
+    const window = bytes.subarray(offset, offset + WINDOW_BYTES);
+    for (const byte of CONTROL_BYTES) if (window.indexOf(byte) !== -1) return true;
+  }
   return false;
 }
 
