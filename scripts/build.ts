@@ -27,7 +27,6 @@ const COMMON: BuildOptions = {
   target: 'node18',
   format: 'cjs',
   minify: true,
-  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
 };

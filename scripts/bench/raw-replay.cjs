@@ -1,16 +1,13 @@
 // The floor of a cold start: a fresh Node process that makes the same requests a function made,
 // one after the other, with nothing but node:http and a keep-alive agent (each answer read whole,
 // JSON parsed when it is JSON). Usage: node raw-replay.cjs <base URL> <file: JSON list of
-// {method, target, contentType?, body (base64)}>
+// {method, target, contentType?, body (base64)}>. Required, it exports replay(base, requests): the
+// same, in the requiring process (the chains' floor, chains.ts).
 'use strict';
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
 
-const [base, file] = process.argv.slice(2);
-const requests = JSON.parse(readFileSync(file, 'utf8'));
-const agent = new http.Agent({ keepAlive: true });
-
-function send({ method, target, contentType, body }) {
+function send(base, agent, { method, target, contentType, body }) {
   const bytes = Buffer.from(body, 'base64');
   const headers = { 'content-length': String(bytes.length), ...(contentType === undefined ? {} : { 'content-type': contentType }) };
   return new Promise((resolve, reject) => {
@@ -29,6 +26,18 @@ function send({ method, target, contentType, body }) {
   });
 }
 
-(async () => {
-  for (const request of requests) await send(request);
-})();
+async function replay(base, requests) {
+  const agent = new http.Agent({ keepAlive: true });
+  try {
+    for (const request of requests) await send(base, agent, request);
+  } finally {
+    agent.destroy();
+  }
+}
+
+if (require.main === module) {
+  const [base, file] = process.argv.slice(2);
+  replay(base, JSON.parse(readFileSync(file, 'utf8')));
+}
+
+module.exports = { replay };

@@ -12,7 +12,7 @@ export interface ServerProcess {
 
 const CHILD = join(__dirname, 'server-child.ts');
 
-export function startServerProcess(kind: 'emulator' | 'gateway', options: ServerChildOptions = {}): Promise<ServerProcess> {
+export function startServerProcess(kind: 'emulator' | 'gateway' | 'proxy', options: ServerChildOptions = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, kind], {
     cwd: ROOT,
     env: { ...process.env, BENCH_SERVER_OPTIONS: JSON.stringify(options) },

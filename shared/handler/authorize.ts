@@ -29,11 +29,24 @@ function headerValues(event: HttpEvent, name: string): string[] {
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** The configured keys' digests (the current key and the previous one), hashed once per instance. */
+const expectedDigests = new Map<string, Buffer>();
+
+function digestOfExpected(expected: string): Buffer {
+  let digest = expectedDigests.get(expected);
+  if (digest === undefined) {
+    if (expectedDigests.size >= 4) expectedDigests.clear();
+    digest = sha256(expected);
+    expectedDigests.set(expected, digest);
+  }
+  return digest;
+}
+
 /** Compares in constant time (hashing first so that lengths leak nothing either). */
 function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(given), digestOfExpected(expected));
 }
 
 /** Throws unless the caller may use the function. Runs before any input is read or WeChat is called. */

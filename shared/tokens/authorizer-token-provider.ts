@@ -33,8 +33,9 @@ export class AuthorizerTokenProvider implements TokenProvider {
     this.id = authorizerTokenId(options.componentAppId, options.authorizerAppId);
   }
 
-  async precheck(): Promise<void> {
-    await this.storedAuthorization();
+  async prepare(): Promise<(deadline: Deadline) => Promise<IssuedToken>> {
+    const authorization = await this.storedAuthorization();
+    return (deadline) => this.fetchWith(authorization, deadline);
   }
 
   private async storedAuthorization(): Promise<Authorization & { version: number }> {
@@ -47,8 +48,12 @@ export class AuthorizerTokenProvider implements TokenProvider {
   }
 
   async fetch(deadline: Deadline): Promise<IssuedToken> {
+    return this.fetchWith(await this.storedAuthorization(), deadline);
+  }
+
+  private async fetchWith(stored: Authorization & { version: number }, deadline: Deadline): Promise<IssuedToken> {
     const { componentAppId, authorizerAppId, store } = this.options;
-    let authorization = await this.storedAuthorization();
+    let authorization = stored;
     if (deadline.expired()) throw new LocalError(LOCAL.DEADLINE_EXCEEDED, 'authorizer token: no time left to fetch it');
     let body: Record<string, unknown>;
     try {

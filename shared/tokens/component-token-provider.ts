@@ -34,8 +34,9 @@ export class ComponentTokenProvider implements TokenProvider {
     this.secrets = [options.component.appSecret];
   }
 
-  async precheck(): Promise<void> {
-    await this.usableTicket();
+  async prepare(): Promise<(deadline: Deadline) => Promise<IssuedToken>> {
+    const ticket = await this.usableTicket();
+    return (deadline) => this.fetchWith(ticket, deadline);
   }
 
   private async usableTicket(): Promise<StoredTicket> {
@@ -52,9 +53,12 @@ export class ComponentTokenProvider implements TokenProvider {
   }
 
   async fetch(deadline: Deadline): Promise<IssuedToken> {
+    return this.fetchWith(await this.usableTicket(), deadline);
+  }
+
+  private async fetchWith(ticket: StoredTicket, deadline: Deadline): Promise<IssuedToken> {
     const { component } = this.options;
     const now = (this.options.now ?? Date.now)();
-    const ticket = await this.usableTicket();
     const api = 'cgi-bin/component/api_component_token';
     const { value, expiresIn } = await requestToken({
       api,

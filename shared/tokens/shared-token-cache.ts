@@ -130,15 +130,22 @@ export class SharedTokenCache {
 
   /** With the lease held: re-check (another holder may have just written), count, fetch, store. */
   private async refresh(provider: TokenProvider, deadline: Deadline): Promise<CachedToken> {
-    const stored = await this.read(provider.id);
+    // The document as it is now: the re-check, and the version the new token replaces.
+    let current: StoredDoc | undefined;
+    try {
+      current = await this.store.get(COLLECTIONS.tokens, provider.id);
+    } catch (error) {
+      throw storeFailure(error);
+    }
+    const stored = tokenOf(current);
     if (stored !== undefined && stored.refreshAt > this.now()) return this.keep(provider.id, stored);
-    await provider.precheck?.();
+    const fetch = provider.prepare === undefined ? (within: Deadline) => provider.fetch(within) : await provider.prepare();
     await this.spendBudget(provider.id);
-    const issued = await provider.fetch(deadline);
+    const issued = await fetch(deadline);
     const fields = { value: issued.value, refreshAt: issued.refreshAt, fetchedAt: this.now() };
     let version: number;
     try {
-      const current = await this.store.get(COLLECTIONS.tokens, provider.id);
+      // Changed meanwhile (a 40001 deleted it, a lease taken over): create or replace fails, then put.
       if (current === undefined ? await this.store.create(COLLECTIONS.tokens, provider.id, fields) : await this.store.replace(COLLECTIONS.tokens, provider.id, current.version, fields)) {
         version = (current?.version ?? 0) + 1;
       } else {

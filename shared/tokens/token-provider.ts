@@ -31,10 +31,11 @@ export interface TokenProvider {
   readonly scope?: 'instance' | 'shared';
   fetch(deadline: Deadline): Promise<IssuedToken>;
   /**
-   * Throws when a fetch could not even be sent (no ticket stored, no authorization): checked
-   * before a fetch is counted against the refresh budget, so that waiting for a push costs none.
+   * Reads what a fetch needs (the stored ticket, the authorization) and throws when a fetch could
+   * not even be sent; else answers the fetch bound to what it read, so nothing is read twice.
+   * Called before a fetch is counted against the refresh budget, so that waiting for a push costs none.
    */
-  precheck?(): Promise<void>;
+  prepare?(): Promise<(deadline: Deadline) => Promise<IssuedToken>>;
 }
 
 /** Which kind of token an API takes. */
