@@ -39,7 +39,7 @@ export const platformState = {
       }
       const storedTime = current.fields['createTime'];
       if (typeof storedTime === 'number' && storedTime >= ticket.createTime) return false;
-      if (await store.replace(COLLECTIONS.platform, ticketKey(componentAppId), current.version, fields)) return true;
+      if (await store.replace(COLLECTIONS.platform, ticketKey(componentAppId), { version: current.version }, fields)) return true;
     }
     return false;
   },
@@ -60,27 +60,24 @@ export const platformState = {
     });
   },
 
-  async readAuthorization(store: TokenStore, componentAppId: string, authorizerAppId: string): Promise<(Authorization & { version: number }) | undefined> {
+  async readAuthorization(store: TokenStore, componentAppId: string, authorizerAppId: string): Promise<Authorization | undefined> {
     const doc = await store.get(COLLECTIONS.platform, authorizationKey(componentAppId, authorizerAppId));
     const { refreshToken, permissionSets, authorizedAt } = doc?.fields ?? {};
-    if (doc === undefined || typeof refreshToken !== 'string' || refreshToken === '') return undefined;
+    if (typeof refreshToken !== 'string' || refreshToken === '') return undefined;
     return {
       authorizerAppId,
       refreshToken,
       permissionSets: Array.isArray(permissionSets) ? permissionSets.filter((id): id is number => typeof id === 'number') : [],
       authorizedAt: typeof authorizedAt === 'number' ? authorizedAt : 0,
-      version: doc.version,
     };
   },
 
-  /** Stores a rotated refresh token, unless the authorization changed meanwhile (a newer one wins). */
-  async rotateRefreshToken(store: TokenStore, componentAppId: string, current: Authorization & { version: number }, refreshToken: string): Promise<boolean> {
-    return store.replace(COLLECTIONS.platform, authorizationKey(componentAppId, current.authorizerAppId), current.version, {
-      authorizerAppId: current.authorizerAppId,
-      refreshToken,
-      permissionSets: [...current.permissionSets],
-      authorizedAt: current.authorizedAt,
-    });
+  /**
+   * Stores a rotated refresh token while the stored one is still `current` (the one exchanged);
+   * a newer authorization meanwhile wins, and its permission sets are left as they are.
+   */
+  async rotateRefreshToken(store: TokenStore, componentAppId: string, authorizerAppId: string, current: string, refreshToken: string): Promise<boolean> {
+    return store.replace(COLLECTIONS.platform, authorizationKey(componentAppId, authorizerAppId), { fields: { refreshToken: current } }, { refreshToken });
   },
 
   async removeAuthorization(store: TokenStore, componentAppId: string, authorizerAppId: string): Promise<boolean> {

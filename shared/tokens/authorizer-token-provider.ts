@@ -38,7 +38,7 @@ export class AuthorizerTokenProvider implements TokenProvider {
     return (deadline) => this.fetchWith(authorization, deadline);
   }
 
-  private async storedAuthorization(): Promise<Authorization & { version: number }> {
+  private async storedAuthorization(): Promise<Authorization> {
     const { componentAppId, authorizerAppId, store } = this.options;
     const authorization = await platformState.readAuthorization(store, componentAppId, authorizerAppId);
     if (authorization === undefined) {
@@ -51,23 +51,22 @@ export class AuthorizerTokenProvider implements TokenProvider {
     return this.fetchWith(await this.storedAuthorization(), deadline);
   }
 
-  private async fetchWith(stored: Authorization & { version: number }, deadline: Deadline): Promise<IssuedToken> {
+  private async fetchWith(stored: Authorization, deadline: Deadline): Promise<IssuedToken> {
     const { componentAppId, authorizerAppId, store } = this.options;
-    let authorization = stored;
+    let refreshToken = stored.refreshToken;
     if (deadline.expired()) throw new LocalError(LOCAL.DEADLINE_EXCEEDED, 'authorizer token: no time left to fetch it');
     let body: Record<string, unknown>;
     try {
-      body = await this.exchange(authorization.refreshToken);
+      body = await this.exchange(refreshToken);
     } catch (error) {
       // 61023: the stored refresh token is no longer valid (rotated elsewhere, a restored backup).
       // WeChat's list of authorizers holds the current one: take it from there once.
       if (!(error instanceof WeChatApiError) || error.errcode !== 61023) throw error;
       const current = await this.listedRefreshToken();
-      if (current === undefined || current === authorization.refreshToken) throw error;
+      if (current === undefined || current === refreshToken) throw error;
       log('warn', 'refresh token refused (61023); recovered the current one from api_get_authorizer_list', { authorizer: authorizerAppId });
-      if (await platformState.rotateRefreshToken(store, componentAppId, authorization, current)) {
-        authorization = { ...authorization, refreshToken: current, version: authorization.version + 1 };
-      }
+      await platformState.rotateRefreshToken(store, componentAppId, authorizerAppId, refreshToken, current);
+      refreshToken = current;
       body = await this.exchange(current);
     }
     const value = body['authorizer_access_token'];
@@ -76,8 +75,8 @@ export class AuthorizerTokenProvider implements TokenProvider {
       throw new LocalError(LOCAL.BAD_UPSTREAM_RESPONSE, 'cgi-bin/component/api_authorizer_token: answer has no authorizer_access_token and positive expires_in');
     }
     const rotated = body['authorizer_refresh_token'];
-    if (typeof rotated === 'string' && rotated !== '' && rotated !== authorization.refreshToken) {
-      const stored = await platformState.rotateRefreshToken(store, componentAppId, authorization, rotated);
+    if (typeof rotated === 'string' && rotated !== '' && rotated !== refreshToken) {
+      const stored = await platformState.rotateRefreshToken(store, componentAppId, authorizerAppId, refreshToken, rotated);
       log(stored ? 'info' : 'warn', stored ? 'stored the rotated refresh token' : 'rotated refresh token not stored: the authorization changed meanwhile', { authorizer: authorizerAppId });
     }
     return { value, refreshAt: (this.options.now ?? Date.now)() + keepForSeconds(expiresIn) * 1000 };

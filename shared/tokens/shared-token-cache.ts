@@ -18,18 +18,15 @@ export interface SharedTokenCacheOptions {
   now?: () => number;
 }
 
-interface CachedToken extends IssuedToken {
-  version: number;
-}
 
 const DAY_MS = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
-function tokenOf(doc: StoredDoc | undefined): CachedToken | undefined {
+function tokenOf(doc: StoredDoc | undefined): IssuedToken | undefined {
   const value = doc?.fields['value'];
   const refreshAt = doc?.fields['refreshAt'];
-  if (doc === undefined || typeof value !== 'string' || value === '' || typeof refreshAt !== 'number') return undefined;
-  return { value, refreshAt, version: doc.version };
+  if (typeof value !== 'string' || value === '' || typeof refreshAt !== 'number') return undefined;
+  return { value, refreshAt };
 }
 
 function storeFailure(error: unknown): WxOpenError {
@@ -45,15 +42,15 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * - otherwise one instance takes the token's refresh lease (a create that only one can win) and
  *   fetches; the others wait, re-reading the store, bounded by their deadline; a lease whose holder
  *   died expires after `leaseMs` and is then taken over;
- * - a refused token is deleted only while the store still holds that same value (compare-and-set
- *   on the version), so a late 40001 never throws away a token another instance just fetched;
+ * - a refused token is deleted only while the store still holds that same value (a delete on
+ *   condition of the value), so a late 40001 never throws away a token another instance just fetched;
  * - every fetch is counted per token and day: past the budget the fetch is refused before WeChat
  *   is asked, so a storm cannot spend WeChat's daily quota (45009).
  * Within one instance, concurrent callers share one resolution (single-flight).
  */
 export class SharedTokenCache {
-  private readonly local = new Map<string, CachedToken>();
-  private readonly inflight = new Map<string, Promise<CachedToken>>();
+  private readonly local = new Map<string, IssuedToken>();
+  private readonly inflight = new Map<string, Promise<IssuedToken>>();
   /** Identifies this instance as a lease holder. */
   readonly owner = randomBytes(8).toString('hex');
   private readonly now: () => number;
@@ -76,13 +73,15 @@ export class SharedTokenCache {
     return (await pending).value;
   }
 
-  /** Drops `failed` here and in the store, if it is still the token held there. True when the store's copy went. */
+  /**
+   * Drops `failed` here and in the store, if it is still the token held there (a condition on the
+   * value itself: a version cannot tell it from a token fetched since, in a document created again).
+   * True when the store's copy went.
+   */
   async invalidate(provider: TokenProvider, failed: string): Promise<boolean> {
     if (this.local.get(provider.id)?.value === failed) this.local.delete(provider.id);
     try {
-      const doc = await this.store.get(COLLECTIONS.tokens, provider.id);
-      if (tokenOf(doc)?.value !== failed || doc === undefined) return false;
-      return await this.store.remove(COLLECTIONS.tokens, provider.id, doc.version);
+      return await this.store.remove(COLLECTIONS.tokens, provider.id, { fields: { value: failed } });
     } catch (error) {
       throw storeFailure(error);
     }
@@ -104,7 +103,7 @@ export class SharedTokenCache {
     await this.store.remove(COLLECTIONS.tokens, providerId);
   }
 
-  private async resolve(provider: TokenProvider, deadline: Deadline): Promise<CachedToken> {
+  private async resolve(provider: TokenProvider, deadline: Deadline): Promise<IssuedToken> {
     let waitMs = this.options.pollMs ?? 50;
     for (;;) {
       const stored = await this.read(provider.id);
@@ -129,7 +128,7 @@ export class SharedTokenCache {
   }
 
   /** With the lease held: re-check (another holder may have just written), count, fetch, store. */
-  private async refresh(provider: TokenProvider, deadline: Deadline): Promise<CachedToken> {
+  private async refresh(provider: TokenProvider, deadline: Deadline): Promise<IssuedToken> {
     // The document as it is now: the re-check, and the version the new token replaces.
     let current: StoredDoc | undefined;
     try {
@@ -143,28 +142,23 @@ export class SharedTokenCache {
     await this.spendBudget(provider.id);
     const issued = await fetch(deadline);
     const fields = { value: issued.value, refreshAt: issued.refreshAt, fetchedAt: this.now() };
-    let version: number;
     try {
       // Changed meanwhile (a 40001 deleted it, a lease taken over): create or replace fails, then put.
-      if (current === undefined ? await this.store.create(COLLECTIONS.tokens, provider.id, fields) : await this.store.replace(COLLECTIONS.tokens, provider.id, current.version, fields)) {
-        version = (current?.version ?? 0) + 1;
-      } else {
-        await this.store.put(COLLECTIONS.tokens, provider.id, fields);
-        version = (await this.store.get(COLLECTIONS.tokens, provider.id))?.version ?? 0;
-      }
+      const written = current === undefined ? await this.store.create(COLLECTIONS.tokens, provider.id, fields) : await this.store.replace(COLLECTIONS.tokens, provider.id, { version: current.version }, fields);
+      if (!written) await this.store.put(COLLECTIONS.tokens, provider.id, fields);
     } catch (error) {
       throw storeFailure(error);
     }
     log('info', 'token fetched and stored', { token: provider.id.split(':')[0], store: this.store.name });
-    return this.keep(provider.id, { ...issued, version });
+    return this.keep(provider.id, issued);
   }
 
-  private keep(id: string, token: CachedToken): CachedToken {
+  private keep(id: string, token: IssuedToken): IssuedToken {
     this.local.set(id, token);
     return token;
   }
 
-  private async read(id: string): Promise<CachedToken | undefined> {
+  private async read(id: string): Promise<IssuedToken | undefined> {
     try {
       return tokenOf(await this.store.get(COLLECTIONS.tokens, id));
     } catch (error) {
@@ -193,17 +187,16 @@ export class SharedTokenCache {
   /** Pushes our lease's end out by another lease time, if it is still ours. */
   private async renewLease(id: string): Promise<void> {
     try {
-      const lease = await this.store.get(COLLECTIONS.leases, id);
-      if (lease?.fields['owner'] === this.owner) await this.store.replace(COLLECTIONS.leases, id, lease.version, { expiresAt: this.now() + this.leaseMs() });
+      await this.store.replace(COLLECTIONS.leases, id, { fields: { owner: this.owner } }, { expiresAt: this.now() + this.leaseMs() });
     } catch (error) {
       log('warn', 'could not renew a token refresh lease', { token: id.split(':')[0], error: error instanceof Error ? error.message : String(error) });
     }
   }
 
+  /** Gives our lease back, if it is still ours (not one taken over after ours ran out). */
   private async releaseLease(id: string): Promise<void> {
     try {
-      const lease = await this.store.get(COLLECTIONS.leases, id);
-      if (lease?.fields['owner'] === this.owner) await this.store.remove(COLLECTIONS.leases, id, lease.version);
+      await this.store.remove(COLLECTIONS.leases, id, { fields: { owner: this.owner } });
     } catch (error) {
       // The lease expires by itself; the token is already stored.
       log('warn', 'could not release a token refresh lease', { token: id.split(':')[0], error: error instanceof Error ? error.message : String(error) });

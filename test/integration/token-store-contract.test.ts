@@ -29,8 +29,8 @@ describe.each(stores)('TokenStore contract: %s', (_name, make) => {
   it('replace is a compare-and-set on the version; put always writes; fields not named are kept', async () => {
     const store = make();
     await store.create(COLLECTIONS.tokens, 't', { value: 'a', refreshAt: 1 });
-    expect(await store.replace(COLLECTIONS.tokens, 't', 1, { value: 'b' })).toBe(true);
-    expect(await store.replace(COLLECTIONS.tokens, 't', 1, { value: 'c' })).toBe(false);
+    expect(await store.replace(COLLECTIONS.tokens, 't', { version: 1 }, { value: 'b' })).toBe(true);
+    expect(await store.replace(COLLECTIONS.tokens, 't', { version: 1 }, { value: 'c' })).toBe(false);
     expect(await store.get(COLLECTIONS.tokens, 't')).toEqual({ fields: { value: 'b', refreshAt: 1 }, version: 2 });
     await store.put(COLLECTIONS.tokens, 't', { value: 'd' });
     await store.put(COLLECTIONS.tokens, 'new', { value: 'e', list: [3, 18] });
@@ -41,8 +41,8 @@ describe.each(stores)('TokenStore contract: %s', (_name, make) => {
   it('remove by version, remove if below, remove all below', async () => {
     const store = make();
     await store.create(COLLECTIONS.tokens, 'x', { value: 'v' });
-    expect(await store.remove(COLLECTIONS.tokens, 'x', 2)).toBe(false);
-    expect(await store.remove(COLLECTIONS.tokens, 'x', 1)).toBe(true);
+    expect(await store.remove(COLLECTIONS.tokens, 'x', { version: 2 })).toBe(false);
+    expect(await store.remove(COLLECTIONS.tokens, 'x', { version: 1 })).toBe(true);
     expect(await store.remove(COLLECTIONS.tokens, 'x')).toBe(false);
     await store.create(COLLECTIONS.leases, 'l', { owner: 'o', expiresAt: 100 });
     expect(await store.removeIfBelow(COLLECTIONS.leases, 'l', 'expiresAt', 100)).toBe(false);
@@ -50,6 +50,23 @@ describe.each(stores)('TokenStore contract: %s', (_name, make) => {
     for (const [key, at] of [['a', 1], ['b', 2], ['c', 3]] as const) await store.create(COLLECTIONS.nonces, key, { expiresAt: at });
     expect(await store.removeAllBelow(COLLECTIONS.nonces, 'expiresAt', 3)).toBe(2);
     expect(await store.get(COLLECTIONS.nonces, 'c')).toBeDefined();
+  });
+
+  it('a condition on fields tells a document from one deleted and created again, where the version cannot', async () => {
+    const store = make();
+    await store.create(COLLECTIONS.tokens, 'tok', { value: 'first', refreshAt: 1 });
+    const before = await store.get(COLLECTIONS.tokens, 'tok');
+    expect(await store.remove(COLLECTIONS.tokens, 'tok')).toBe(true);
+    await store.create(COLLECTIONS.tokens, 'tok', { value: 'second', refreshAt: 2 });
+    // Same key, same version: the old version alone would delete the new token.
+    expect((await store.get(COLLECTIONS.tokens, 'tok'))?.version).toBe(before?.version);
+    expect(await store.remove(COLLECTIONS.tokens, 'tok', { fields: { value: 'first' } })).toBe(false);
+    expect(await store.replace(COLLECTIONS.tokens, 'tok', { fields: { value: 'first' } }, { value: 'third' })).toBe(false);
+    expect(await store.replace(COLLECTIONS.tokens, 'tok', { version: 1, fields: { value: 'second', refreshAt: 1 } }, { value: 'third' })).toBe(false);
+    expect(await store.replace(COLLECTIONS.tokens, 'tok', { version: 1, fields: { value: 'second', refreshAt: 2 } }, { value: 'third' })).toBe(true);
+    expect(await store.get(COLLECTIONS.tokens, 'tok')).toEqual({ fields: { value: 'third', refreshAt: 2 }, version: 2 });
+    expect(await store.remove(COLLECTIONS.tokens, 'tok', { fields: { value: 'third' } })).toBe(true);
+    expect(await store.get(COLLECTIONS.tokens, 'tok')).toBeUndefined();
   });
 
   it('increment counts every call exactly, concurrent ones included', async () => {

@@ -72,6 +72,35 @@ describe('SharedTokenCache (tokens shared by every instance through the store)',
     expect((await store.get(COLLECTIONS.tokens, provider.id))?.fields['value']).toBe('token-2');
   });
 
+  it('a refusal racing a delete and re-create of the token (its version back at 1) never drops the new token', async () => {
+    const memory = new MemoryTokenStore();
+    const provider = new CountingProvider();
+    const other = new SharedTokenCache(memory, { budgetPerDay: 100, pollMs: 5 });
+    let raced = false;
+    // After this instance's first store operation, the other one runs: it drops token-1 and fetches token-2.
+    const racing = new Proxy(memory, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const result = (await (value as (...a: unknown[]) => unknown).apply(target, args)) as unknown;
+          if (!raced) {
+            raced = true;
+            await other.invalidate(provider, 'token-1');
+            await other.get(provider, deadline());
+          }
+          return result;
+        };
+      },
+    });
+    await other.get(provider, deadline());
+    expect((await memory.get(COLLECTIONS.tokens, provider.id))?.version).toBe(1);
+    await new SharedTokenCache(racing, { budgetPerDay: 100 }).invalidate(provider, 'token-1');
+    expect(raced).toBe(true);
+    expect(await memory.get(COLLECTIONS.tokens, provider.id)).toMatchObject({ fields: { value: 'token-2' }, version: 1 });
+    expect(provider.fetches).toBe(2);
+  });
+
   it('a lease whose holder died delays the others by at most the lease time, then one of them fetches', async () => {
     const store = new MemoryTokenStore();
     const provider = new CountingProvider();

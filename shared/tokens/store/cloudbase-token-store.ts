@@ -1,7 +1,7 @@
 import tcb from '@cloudbase/node-sdk';
 import { LOCAL } from '../../error-codes';
 import { LocalError } from '../../errors';
-import type { CollectionName, StoredDoc, StoreRecord, TokenStore } from './token-store';
+import type { CollectionName, Expected, StoredDoc, StoreRecord, TokenStore } from './token-store';
 
 /** The part of @cloudbase/node-sdk's database API this store uses (its own types are loose). */
 interface Command {
@@ -37,6 +37,11 @@ const VERSION = 'version';
 const NOT_EXIST = 'DATABASE_COLLECTION_NOT_EXIST';
 const DUPLICATE = 'DATABASE_DUPLICATE_WRITE';
 
+/** The query that finds the document only while it is as `expected` says. */
+function matching(key: string, expected: Expected): Record<string, unknown> {
+  return { ...expected.fields, _id: key, ...(expected.version === undefined ? {} : { [VERSION]: expected.version }) };
+}
+
 function codeOf(error: unknown): string | undefined {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : typeof code === 'number' ? String(code) : undefined;
@@ -45,7 +50,7 @@ function codeOf(error: unknown): string | undefined {
 /**
  * The token store on the CloudBase environment's own database, through @cloudbase/node-sdk: one
  * document per key (`_id` = key, so `_id`'s uniqueness is the lock: a create only one instance
- * can win), a `version` field raised by every write, compare-and-set by `where({_id, version})`.
+ * can win), a `version` field raised by every write, compare-and-set by `where({_id, version})` or on the fields named.
  * Collections are created on first use. Inside SCF the SDK signs with the runtime's credentials;
  * for the emulator (WXOPEN_TCB_SERVICE_URL) placeholder credentials are given, as nothing checks them.
  */
@@ -115,9 +120,9 @@ export class CloudbaseTokenStore implements TokenStore {
     });
   }
 
-  async replace(collection: CollectionName, key: string, version: number, fields: StoreRecord): Promise<boolean> {
+  async replace(collection: CollectionName, key: string, expected: Expected, fields: StoreRecord): Promise<boolean> {
     return this.run(collection, 'compare-and-set', async (coll) => {
-      const result = await coll.where({ _id: key, [VERSION]: version }).update({ ...fields, [VERSION]: this.db().command.inc(1) });
+      const result = await coll.where(matching(key, expected)).update({ ...fields, [VERSION]: this.db().command.inc(1) });
       return (result.updated ?? 0) > 0;
     });
   }
@@ -138,11 +143,8 @@ export class CloudbaseTokenStore implements TokenStore {
     });
   }
 
-  async remove(collection: CollectionName, key: string, version?: number): Promise<boolean> {
-    return this.run(collection, 'delete', async (coll) => {
-      const query = version === undefined ? { _id: key } : { _id: key, [VERSION]: version };
-      return ((await coll.where(query).remove()).deleted ?? 0) > 0;
-    });
+  async remove(collection: CollectionName, key: string, expected: Expected = {}): Promise<boolean> {
+    return this.run(collection, 'delete', async (coll) => ((await coll.where(matching(key, expected)).remove()).deleted ?? 0) > 0);
   }
 
   async removeIfBelow(collection: CollectionName, key: string, field: string, limit: number): Promise<boolean> {

@@ -1,4 +1,9 @@
-import type { CollectionName, StoredDoc, StoreRecord, TokenStore } from './token-store';
+import type { CollectionName, Expected, StoredDoc, StoreRecord, TokenStore } from './token-store';
+
+function meets(doc: StoredDoc | undefined, expected: Expected): doc is StoredDoc {
+  if (doc === undefined || (expected.version !== undefined && doc.version !== expected.version)) return false;
+  return Object.entries(expected.fields ?? {}).every(([field, value]) => doc.fields[field] === value);
+}
 
 /**
  * The store of one instance: what a single process (a local run, the tests, one warm function
@@ -28,11 +33,11 @@ export class MemoryTokenStore implements TokenStore {
     return true;
   }
 
-  async replace(collection: CollectionName, key: string, version: number, fields: StoreRecord): Promise<boolean> {
+  async replace(collection: CollectionName, key: string, expected: Expected, fields: StoreRecord): Promise<boolean> {
     const docs = this.collection(collection);
     const doc = docs.get(key);
-    if (doc?.version !== version) return false;
-    docs.set(key, { fields: { ...doc.fields, ...fields }, version: version + 1 });
+    if (!meets(doc, expected)) return false;
+    docs.set(key, { fields: { ...doc.fields, ...fields }, version: doc.version + 1 });
     return true;
   }
 
@@ -42,10 +47,9 @@ export class MemoryTokenStore implements TokenStore {
     docs.set(key, { fields: { ...doc?.fields, ...fields }, version: (doc?.version ?? 0) + 1 });
   }
 
-  async remove(collection: CollectionName, key: string, version?: number): Promise<boolean> {
+  async remove(collection: CollectionName, key: string, expected: Expected = {}): Promise<boolean> {
     const docs = this.collection(collection);
-    const doc = docs.get(key);
-    if (doc === undefined || (version !== undefined && doc.version !== version)) return false;
+    if (!meets(docs.get(key), expected)) return false;
     return docs.delete(key);
   }
 

@@ -10,7 +10,7 @@ export interface StoreRecord {
   readonly [field: string]: StoreValue;
 }
 
-/** A stored document: its fields and a version that each write raises by one. */
+/** A stored document: its fields and a version that each write raises by one (and a new document starts again at 1). */
 export interface StoredDoc {
   readonly fields: StoreRecord;
   readonly version: number;
@@ -28,6 +28,16 @@ export const COLLECTIONS = {
   nonces: 'wxopen_push_nonces',
 } as const;
 
+/**
+ * What a conditional write or delete requires of the stored document; all that is given must hold.
+ * A version alone cannot tell a document from one deleted and created again (both may be at 1):
+ * where that can happen, name the content instead (the token that failed, the lease's owner).
+ */
+export interface Expected {
+  readonly version?: number;
+  readonly fields?: Readonly<Record<string, string | number | boolean>>;
+}
+
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
 export interface TokenStore {
@@ -36,12 +46,12 @@ export interface TokenStore {
   get(collection: CollectionName, key: string): Promise<StoredDoc | undefined>;
   /** Creates the document at version 1; false (and nothing written) when the key exists. */
   create(collection: CollectionName, key: string, fields: StoreRecord): Promise<boolean>;
-  /** Writes `fields` (other fields are kept) if the document's version is still `version` (compare-and-set). */
-  replace(collection: CollectionName, key: string, version: number, fields: StoreRecord): Promise<boolean>;
+  /** Writes `fields` (other fields are kept) if the document is still as `expected` says (compare-and-set). */
+  replace(collection: CollectionName, key: string, expected: Expected, fields: StoreRecord): Promise<boolean>;
   /** Writes `fields` (other fields are kept) whatever the version; creates the document when missing. */
   put(collection: CollectionName, key: string, fields: StoreRecord): Promise<void>;
-  /** Deletes the document; with `version`, only if it is still that version. True when deleted. */
-  remove(collection: CollectionName, key: string, version?: number): Promise<boolean>;
+  /** Deletes the document; with `expected`, only if it is still as that says. True when deleted. */
+  remove(collection: CollectionName, key: string, expected?: Expected): Promise<boolean>;
   /** Deletes the document if its numeric field `field` is below `limit` (an expired lease). */
   removeIfBelow(collection: CollectionName, key: string, field: string, limit: number): Promise<boolean>;
   /** Adds one to the numeric field `field` of the document, atomically; a missing document is created with 1 and `initial`. The new count. */
