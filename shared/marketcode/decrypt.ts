@@ -74,8 +74,9 @@ export function decryptCodePackage(buffer: string, key: Buffer): DecryptedCodePa
       `padding check failed after decryption: wrong key (${MARKETCODE_KEY_ENV} is not this account's key) or damaged buffer`,
     );
   }
-  const { text, bytes, prefixStripped } = readPlaintext(data.subarray(0, plainLength));
-  const { lines, header } = splitCodeLines(text, bytes);
+  const reading = readPlaintext(data.subarray(0, plainLength));
+  const { text, bytes, prefixStripped } = reading;
+  const { lines, header } = splitCodeLines(text, reading);
   return { text, lines, header, codeCount: lines.length - (header === null ? 0 : 1), prefixStripped, bytes };
 }
 

@@ -34,7 +34,7 @@
  */
 import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
-import { isCleanText } from './clean-text';
+import { scanText } from './clean-text';
 
 /** Length of the random prefix pywe-decrypt strips. */
 export const RANDOM_PREFIX_BYTES = 16;
@@ -44,6 +44,8 @@ export interface PlaintextReading {
   /** UTF-8 length of `text`. */
   bytes: number;
   prefixStripped: boolean;
+  /** A space, TAB or CR may occur in `text` (false: it has none, found while checking it is text). */
+  blanks: boolean;
 }
 
 export interface CodeLines {
@@ -60,20 +62,22 @@ const DEL = 0x7f;
 
 /** Reads the decrypted bytes as text, dropping a random prefix when the rule above detects one. */
 export function readPlaintext(plain: Buffer): PlaintextReading {
-  if (isCleanText(plain)) {
+  const scan = scanText(plain);
+  if (scan.clean) {
     const text = plain.toString('utf8');
     if (hasTextPrefix(text)) {
       // The prefix is ASCII, so 16 characters are 16 bytes.
-      return { text: text.slice(RANDOM_PREFIX_BYTES), bytes: plain.length - RANDOM_PREFIX_BYTES, prefixStripped: true };
+      return { text: text.slice(RANDOM_PREFIX_BYTES), bytes: plain.length - RANDOM_PREFIX_BYTES, prefixStripped: true, blanks: scan.blanks };
     }
-    return { text, bytes: plain.length, prefixStripped: false };
+    return { text, bytes: plain.length, prefixStripped: false, blanks: scan.blanks };
   }
   // Rule (a). If the rest is clean but the whole is not, the first 16 bytes are what is not clean.
   const rest = plain.subarray(RANDOM_PREFIX_BYTES);
-  if (plain.length > RANDOM_PREFIX_BYTES && isCleanText(rest)) {
+  const restScan = plain.length > RANDOM_PREFIX_BYTES ? scanText(rest) : undefined;
+  if (restScan?.clean === true) {
     const text = rest.toString('utf8');
     const lines = nonBlankLines(text, 3);
-    if (startsWithDataLine(lines) || isHeader(lines)) return { text, bytes: rest.length, prefixStripped: true };
+    if (startsWithDataLine(lines) || isHeader(lines)) return { text, bytes: rest.length, prefixStripped: true, blanks: restScan.blanks };
     throw unconfirmedPrefixError();
   }
   throw notTextError(plain);
@@ -81,11 +85,13 @@ export function readPlaintext(plain: Buffer): PlaintextReading {
 
 /**
  * Splits the text into trimmed non-blank lines (LF, CRLF or CR endings) and spots a header.
- * `utf8Length` (readPlaintext's `bytes`), when given, spares a scan: it equals the text's length
- * exactly when the text is ASCII.
+ * `reading` (readPlaintext's answer for this text), when given, spares scans of the text: its
+ * `bytes` equals the text's length exactly when the text is ASCII, and `blanks` says whether any
+ * line could need a trim.
  */
-export function splitCodeLines(text: string, utf8Length?: number): CodeLines {
-  const lines = allNonBlankLines(text, (utf8Length ?? Buffer.byteLength(text, 'utf8')) === text.length);
+export function splitCodeLines(text: string, reading?: Pick<PlaintextReading, 'bytes' | 'blanks'>): CodeLines {
+  const ascii = (reading?.bytes ?? Buffer.byteLength(text, 'utf8')) === text.length;
+  const lines = allNonBlankLines(text, ascii && !(reading?.blanks ?? hasBlank(text)));
   const [first] = lines;
   return { lines, header: first !== undefined && isHeader(lines) ? first : null };
 }
@@ -138,14 +144,19 @@ function nonBlankLines(text: string, limit: number): string[] {
   return lines;
 }
 
+/** Anything trim() could remove from an ASCII line, or a CR line break. */
+function hasBlank(text: string): boolean {
+  return text.includes(' ') || text.includes('\t') || text.includes('\r') || text.includes('\v') || text.includes('\f');
+}
+
 /**
  * Every trimmed non-blank line. The native split does the scanning, and blank lines are then
  * squeezed out in place, so there is one array, not a split copy and a filtered one. When no line
- * can have anything for trim() to remove (an ASCII text without space, TAB, VT, FF or CR: what code
- * lists usually are; native scans tell), the trim() per line is spared.
+ * can have anything for trim() to remove (`plain`: an ASCII text without space, TAB, VT, FF or CR,
+ * what code lists usually are), the trim() per line is spared.
  */
-function allNonBlankLines(text: string, ascii: boolean): string[] {
-  if (ascii && !text.includes(' ') && !text.includes('\t') && !text.includes('\r') && !text.includes('\v') && !text.includes('\f')) {
+function allNonBlankLines(text: string, plain: boolean): string[] {
+  if (plain) {
     const lines = text.split('\n');
     // Every line is its own trimmed self: only empty lines (if any) have to go.
     if (text === '' || text.includes('\n\n') || text.startsWith('\n') || text.endsWith('\n')) squeeze(lines, (line) => line);

@@ -1,4 +1,4 @@
-import { hasControlByte, isCleanText } from '../../shared/marketcode/clean-text';
+import { hasControlByte, isCleanText, scanText } from '../../shared/marketcode/clean-text';
 
 const WINDOW = 256 * 1024;
 
@@ -41,5 +41,20 @@ describe('clean text (valid UTF-8, no control character but TAB, CR and LF)', ()
     text[10] = 0x00;
     expect(hasControlByte(text.subarray(11))).toBe(false);
     expect(hasControlByte(text.subarray(10))).toBe(true);
+  });
+
+  test('the same pass tells whether a space, TAB or CR occurs, in any window', () => {
+    const length = 3 * WINDOW + 17;
+    expect(scanText(codeText(length))).toEqual({ clean: true, blanks: false });
+    for (const at of [0, WINDOW - 1, WINDOW, length - 1]) {
+      for (const byte of [0x20, 0x09, 0x0d]) {
+        const text = codeText(length);
+        text[at] = byte;
+        expect({ at, byte, scan: scanText(text) }).toEqual({ at, byte, scan: { clean: true, blanks: true } });
+      }
+    }
+    const withControl = codeText(length);
+    withControl[WINDOW + 1] = 0x0b;
+    expect(scanText(withControl).clean).toBe(false);
   });
 });
