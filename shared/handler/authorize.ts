@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config';
 import { LOCAL } from '../error-codes';
 import { LocalError } from '../errors';
+import { lazyCrypto } from '../lazy-crypto';
 import type { Caller, HttpEvent } from './caller';
 
 /**
@@ -29,7 +29,7 @@ function headerValues(event: HttpEvent, name: string): string[] {
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
-const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+const sha256 = (text: string): Buffer => lazyCrypto().createHash('sha256').update(text).digest();
 
 /** The configured keys' digests (the current key and the previous one), hashed once per instance. */
 const expectedDigests = new Map<string, Buffer>();
@@ -46,7 +46,7 @@ function digestOfExpected(expected: string): Buffer {
 
 /** Compares in constant time (hashing first so that lengths leak nothing either). */
 function sameSecret(given: string, expected: string): boolean {
-  return timingSafeEqual(sha256(given), digestOfExpected(expected));
+  return lazyCrypto().timingSafeEqual(sha256(given), digestOfExpected(expected));
 }
 
 /** Throws unless the caller may use the function. Runs before any input is read or WeChat is called. */

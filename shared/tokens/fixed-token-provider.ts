@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Deadline } from '../deadline';
+import { secretTag } from './secret-tag';
 import type { IssuedToken, TokenParam, TokenProvider } from './token-provider';
 
 /**
@@ -18,7 +18,7 @@ export class FixedTokenProvider implements TokenProvider {
     /** Where the token came from, for messages: the variable's name. */
     readonly source: string,
   ) {
-    this.id = `fixed:${source}:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+    this.id = `fixed:${source}:${secretTag(value)}`;
     this.secrets = [value];
   }
 

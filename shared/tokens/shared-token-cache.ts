@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { DEFAULT_LEASE_MS } from '../config';
 import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
 import { LocalError, WxOpenError } from '../errors';
+import { lazyCrypto } from '../lazy-crypto';
 import { log } from '../log';
 import { COLLECTIONS, type StoredDoc, type TokenStore } from './store/token-store';
 import type { IssuedToken, TokenProvider } from './token-provider';
@@ -52,7 +52,7 @@ export class SharedTokenCache {
   private readonly local = new Map<string, IssuedToken>();
   private readonly inflight = new Map<string, Promise<IssuedToken>>();
   /** Identifies this instance as a lease holder. */
-  readonly owner = randomBytes(8).toString('hex');
+  readonly owner = lazyCrypto().randomBytes(8).toString('hex');
   private readonly now: () => number;
 
   constructor(

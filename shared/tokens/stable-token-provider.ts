@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Deadline } from '../deadline';
+import { secretTag } from './secret-tag';
 import { requestToken } from './token-endpoint';
 import type { IssuedToken, TokenProvider } from './token-provider';
 
@@ -36,9 +36,8 @@ export class StableTokenProvider implements TokenProvider {
   readonly secrets: readonly string[];
 
   constructor(private readonly options: StableTokenOptions) {
-    // The secret takes part in the key (a rotated secret gets a fresh slot) only as a short hash.
-    const secretTag = createHash('sha256').update(options.appSecret).digest('hex').slice(0, 12);
-    this.id = `stable:${options.apiBase}:${options.appId}:${secretTag}`;
+    // The secret takes part in the key (a rotated secret gets a fresh slot) only as a tag.
+    this.id = `stable:${options.apiBase}:${options.appId}:${secretTag(options.appSecret)}`;
     this.secrets = [options.appSecret];
   }
 
