@@ -19,39 +19,39 @@ export function parseJson(text: string): unknown {
 
 /** Longest run of integer digits a double always holds exactly (2^53 has 16 digits). */
 const SAFE_DIGITS = 15;
+const LONG_RUN = new RegExp(`\\d{${SAFE_DIGITS + 1}}`, 'g');
+const QUOTE = '"';
+const BACKSLASH = 0x5c;
 
 /**
  * True when the JSON text has a number token, outside strings, with more than 15 integer digits (the
- * only kind that can exceed 2^53). Strings are skipped with their escapes, so digits inside them
- * (base64, ids as strings) do not count.
+ * only kind that can exceed 2^53). Digits inside strings (base64, ids as strings) do not count.
+ * Native scans only: a regular expression finds runs of 16 digits (almost never any), and only
+ * for those are the quotes before them walked with indexOf to tell whether the run is in a string.
+ * (A JavaScript loop over every character of a 2.8 MB package answer gets compiled by the
+ * optimizing compiler mid-loop, which alone added 4 MB to a cold start's peak memory.)
  */
 export function hasLongInteger(text: string): boolean {
-  let digits = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code === QUOTE) {
-      digits = 0;
-      index += 1;
-      while (index < text.length) {
-        const inner = text.charCodeAt(index);
-        if (inner === BACKSLASH) index += 2;
-        else if (inner === QUOTE) break;
-        else index += 1;
-      }
-    } else if (code >= ZERO && code <= NINE) {
-      digits += 1;
-      if (digits > SAFE_DIGITS) return true;
-    } else {
-      digits = 0;
+  const runs = new RegExp(LONG_RUN);
+  let walked = 0;
+  let inString = false;
+  for (let run = runs.exec(text); run !== null; run = runs.exec(text)) {
+    // Every quote between the last run and this one opens or closes a string (an escaped one inside a string does neither).
+    for (let quote = text.indexOf(QUOTE, walked); quote !== -1 && quote < run.index; quote = text.indexOf(QUOTE, quote + 1)) {
+      if (!inString || !isEscaped(text, quote)) inString = !inString;
     }
+    if (!inString) return true;
+    walked = run.index;
   }
   return false;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ZERO = 0x30;
-const NINE = 0x39;
+/** An odd number of backslashes before `index`. */
+function isEscaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let at = index - 1; at >= 0 && text.charCodeAt(at) === BACKSLASH; at -= 1) backslashes += 1;
+  return backslashes % 2 === 1;
+}
 
 /** Serialises a request body; a bigint is written as bare digits (a JSON number), never rounded. */
 export function stringifyJson(value: unknown): string {

@@ -118,6 +118,13 @@ describe('decryptCodePackage round trip and line handling', () => {
     expect(result.codeCount).toBe(4);
   });
 
+  test('LF-only text: blank lines at either end or inside go, the same as a trimmed split would give', () => {
+    for (const plaintext of ['\nA1,B\nC2,D\n', 'A1,B\nC2,D\n', '\n\nA1,B\n\nC2,D\n\n', 'A1,B', '\n', '\n\n', 'A1,B\n\n']) {
+      const expected = plaintext.split('\n').filter((line) => line !== '');
+      expect({ plaintext, lines: roundTrip(plaintext).lines }).toEqual({ plaintext, lines: expected });
+    }
+  });
+
   test('a line-wrapped base64 buffer is accepted', () => {
     const plaintext = codeLines(20).join('\n');
     const wrapped = encryptCodePackage(plaintext, KEY).replace(/.{76}/g, '$&\r\n');
