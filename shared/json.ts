@@ -53,10 +53,19 @@ function isEscaped(text: string, index: number): boolean {
   return backslashes % 2 === 1;
 }
 
-/** Serialises a request body; a bigint is written as bare digits (a JSON number), never rounded. */
+/**
+ * Serialises a request body; a bigint is written as bare digits (a JSON number), never rounded.
+ * JSON.stringify writes everything else the same way natively, and refuses a bigint with a
+ * TypeError: only then does the (JavaScript) lossless writer run.
+ */
 export function stringifyJson(value: unknown): string {
-  const text = stringify(value as Parameters<typeof stringify>[0]);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    text = stringify(value as Parameters<typeof stringify>[0]);
+  }
   if (text === undefined) throw new TypeError('value cannot be serialised to JSON');
   return text;
 }
-

@@ -18,7 +18,7 @@ import { chainVariables, setupInput, siteInput } from './scenarios';
 import { median } from './stats';
 
 const SECTION = '5 chains from nothing (in-process emulator, median)';
-const RUNS = 5;
+const RUNS = 9;
 
 /** setupQRCodeJump from nothing: each step looks at the state first, then acts. */
 export const SETUP_MINIMUM: readonly string[] = [

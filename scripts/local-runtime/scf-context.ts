@@ -36,12 +36,19 @@ export function formatEnviron(vars: Readonly<Record<string, string>>): string {
     .join(';');
 }
 
-let settingsRead: { mtimeMs: number; rc: CloudbaseRc | undefined } | undefined;
+let settingsRead: { mtimeMs: number; checkedAt: number; rc: CloudbaseRc | undefined } | undefined;
+/** How long a read of cloudbaserc.json is trusted before its mtime is looked at again. */
+const RECHECK_MS = 1000;
 
-/** cloudbaserc.json, read again only when it changed (a gateway asks on every request). */
+/**
+ * cloudbaserc.json, read again only when it changed (a gateway asks on every request; an edit is
+ * seen within a second, and the file is not stat'ed per request).
+ */
 function currentCloudbaseRc(): CloudbaseRc | undefined {
+  const now = Date.now();
+  if (settingsRead !== undefined && now - settingsRead.checkedAt < RECHECK_MS) return settingsRead.rc;
   const mtimeMs = statSync(CLOUDBASERC, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  if (settingsRead?.mtimeMs !== mtimeMs) settingsRead = { mtimeMs, rc: readCloudbaseRc() };
+  settingsRead = { mtimeMs, checkedAt: now, rc: settingsRead?.mtimeMs === mtimeMs ? settingsRead.rc : readCloudbaseRc() };
   return settingsRead.rc;
 }
 

@@ -32,12 +32,30 @@ export function mayRetry(error: WxOpenError, idempotent: boolean): boolean {
 /**
  * Retries busy answers (-1, 886001, CloudBase busy codes), rate limits that say so, and network
  * failures, with jittered exponential backoff, never past the deadline.
+ *
+ * Most calls succeed at once, so the first attempt runs on its own; p-retry's machinery (an
+ * operation object, its schedule, a promise around it) is set up only after a failure, and is
+ * handed that failure as its own first attempt: the schedule, the checks and the log lines are
+ * the same as if it had run the first attempt itself, and nothing is sent twice.
  */
 export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, policy: RetryPolicy): Promise<T> {
+  let firstFailure: WxOpenError;
+  try {
+    return await attempt(1);
+  } catch (error) {
+    firstFailure = toWxOpenError(error);
+  }
+  if (!mayRetry(firstFailure, policy.idempotent)) throw firstFailure;
   const minTimeout = policy.minDelayMs ?? 200;
+  let pending: WxOpenError | undefined = firstFailure;
   try {
     return await pRetry(
       async (attemptNumber) => {
+        if (pending !== undefined) {
+          const failure = pending;
+          pending = undefined;
+          throw failure;
+        }
         try {
           return await attempt(attemptNumber);
         } catch (error) {
