@@ -3,6 +3,9 @@
  * their ratio, and the target the row is judged by. A row misses when its target does not hold; a
  * reference row (target undefined) only shows where a peer stands. A run can be compared with a
  * baseline (an earlier run's JSON): rows are matched by id and the change of the judged value shown.
+ * A row may carry its floor: the least any implementation spends on the same work, measured in the
+ * same run (the same requests made raw, a bare proxy). When the floor itself misses the target, the
+ * miss is out of reach for any client, and the table says so with the floor's ratio.
  * Pure functions: no I/O here (scripts/bench.ts prints and writes).
  */
 
@@ -38,6 +41,8 @@ export interface Row {
   peer?: Peer;
   /** undefined: a reference row, shown but not judged. */
   target?: Target;
+  /** The same figure for the least any implementation does (same unit as `ours`), measured in this run. */
+  floor?: Peer;
   /** Extra facts for the JSON (all 25 load times, the samples' spread, ...). */
   details?: Record<string, unknown>;
 }
@@ -47,6 +52,10 @@ export interface JudgedRow extends Row {
   ratio?: number;
   /** undefined for a reference row. */
   met?: boolean;
+  /** floor / peer, when the row has a floor and a peer. */
+  floorRatio?: number;
+  /** False when the target is missed and the floor misses it too: no implementation could meet it here. */
+  reachable?: boolean;
 }
 
 export interface BenchResults {
@@ -68,14 +77,27 @@ function judgedValue(row: Row, ratio: number | undefined): number | undefined {
   return row.target.of === 'ratio' ? ratio : row.ours.value;
 }
 
+function meets(value: number | undefined, target: Target): boolean {
+  // A figure that could not be had (NaN, no peer) misses: it cannot show that it meets.
+  return value !== undefined && Number.isFinite(value) && (target.op === '<=' ? value <= target.value : value >= target.value);
+}
+
 export function judge(row: Row): JudgedRow {
   const ratio = ratioOf(row);
-  const judged: JudgedRow = { ...row, ...(ratio === undefined ? {} : { ratio }) };
+  const floorRatio = row.floor === undefined || row.peer === undefined || row.peer.value === 0 ? undefined : row.floor.value / row.peer.value;
+  const judged: JudgedRow = { ...row, ...(ratio === undefined ? {} : { ratio }), ...(floorRatio === undefined ? {} : { floorRatio }) };
   if (row.target === undefined) return judged;
-  const value = judgedValue(row, ratio);
-  // A row whose figure could not be had (NaN, no peer) misses: it cannot show that it meets.
-  const met = value !== undefined && Number.isFinite(value) && (row.target.op === '<=' ? value <= row.target.value : value >= row.target.value);
-  return { ...judged, met };
+  const met = meets(judgedValue(row, ratio), row.target);
+  if (met || row.floor === undefined) return { ...judged, met };
+  const floorValue = row.target.of === 'ratio' ? floorRatio : row.floor.value;
+  return { ...judged, met, reachable: meets(floorValue, row.target) };
+}
+
+/** The status cell: ok, MISS, or MISS with the floor that shows no implementation could meet the target. */
+export function formatStatus(row: JudgedRow): string {
+  if (row.met === undefined) return '';
+  if (row.met) return 'ok';
+  return row.reachable === false ? `MISS, out of reach: floor ${formatRatio(row.floorRatio)}` : 'MISS';
 }
 
 const SINGULAR = { fetches: 'fetch', requests: 'request' } as const;
@@ -167,7 +189,7 @@ export function formatTable(rows: readonly JudgedRow[], baseline?: readonly Judg
       row.peer?.name ?? '',
       formatRatio(row.ratio),
       formatTarget(row.target),
-      row.met === false ? 'MISS' : row.met === true ? 'ok' : '',
+      formatStatus(row),
       ...(baseline === undefined ? [] : [changeAgainst(row, baseline)]),
     ]);
   }
@@ -180,10 +202,22 @@ export function formatTable(rows: readonly JudgedRow[], baseline?: readonly Judg
     if (starts.has(index)) out.push(cells[0] ?? '');
     else out.push(laidOut[next++] ?? '');
   });
-  const missed = rows.filter((row) => row.met === false);
   out.push('');
-  out.push(missed.length === 0 ? `all ${rows.filter((row) => row.met !== undefined).length} judged rows meet their target` : `${missed.length} of ${rows.filter((row) => row.met !== undefined).length} judged rows MISS their target: ${missed.map((row) => row.id).join(', ')}`);
+  out.push(...summary(rows));
   return out.join('\n');
+}
+
+/** The closing lines: how many judged rows meet; of the misses, which are ours to close and which no implementation could meet here. */
+export function summary(rows: readonly JudgedRow[]): string[] {
+  const judged = rows.filter((row) => row.met !== undefined);
+  const missed = judged.filter((row) => row.met === false);
+  if (missed.length === 0) return [`all ${judged.length} judged rows meet their target`];
+  const outOfReach = missed.filter((row) => row.reachable === false);
+  const ours = missed.filter((row) => row.reachable !== false);
+  const lines = [`${missed.length} of ${judged.length} judged rows MISS their target`];
+  if (ours.length > 0) lines.push(`  ${ours.length} to close: ${ours.map((row) => row.id).join(', ')}`);
+  if (outOfReach.length > 0) lines.push(`  ${outOfReach.length} out of reach for any implementation (the floor measured in this run misses the target too): ${outOfReach.map((row) => row.id).join(', ')}`);
+  return lines;
 }
 
 /** Reads a baseline file's text: the rows of an earlier run, or undefined when it is not one. */
