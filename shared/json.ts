@@ -32,7 +32,9 @@ const BACKSLASH = 0x5c;
  * optimizing compiler mid-loop, which alone added 4 MB to a cold start's peak memory.)
  */
 export function hasLongInteger(text: string): boolean {
-  const runs = new RegExp(LONG_RUN);
+  // One shared global regex: nothing else runs between setting lastIndex and the last exec.
+  const runs = LONG_RUN;
+  runs.lastIndex = 0;
   let walked = 0;
   let inString = false;
   for (let run = runs.exec(text); run !== null; run = runs.exec(text)) {

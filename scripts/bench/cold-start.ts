@@ -24,7 +24,7 @@ import { servedRequests } from './served-requests';
 import { max, median } from './stats';
 
 const SECTION = '1 cold start (fresh process, median)';
-const CALL_RUNS = 7;
+const CALL_RUNS = 11;
 const LOAD_RUNS = 5;
 const COLD_CALL = join(__dirname, 'cold-call.cjs');
 const RAW_REPLAY = join(__dirname, 'raw-replay.cjs');

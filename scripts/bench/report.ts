@@ -8,6 +8,7 @@
  * miss is out of reach for any client, and the table says so with the floor's ratio.
  * Pure functions: no I/O here (scripts/bench.ts prints and writes).
  */
+import { median } from './stats';
 
 export type Unit = 'ms' | 'µs' | 'MiB' | 'KiB' | 'req/s' | 'codes/s' | 'fetches' | 'requests';
 
@@ -43,6 +44,12 @@ export interface Row {
   target?: Target;
   /** The same figure for the least any implementation does (same unit as `ours`), measured in this run. */
   floor?: Peer;
+  /**
+   * Samples of ours and the peer taken side by side ([ours, peer], one pair per moment): the ratio
+   * is then the median of the pairs' ratios, so that a drift common to both (a warming process, a
+   * busy moment of the machine) cancels out instead of tilting one median.
+   */
+  pairs?: ReadonlyArray<readonly [number, number]>;
   /** Extra facts for the JSON (all 25 load times, the samples' spread, ...). */
   details?: Record<string, unknown>;
 }
@@ -68,6 +75,8 @@ export interface BenchResults {
 
 export function ratioOf(row: Row): number | undefined {
   if (row.peer === undefined || row.peer.value === 0) return undefined;
+  const paired = (row.pairs ?? []).filter(([, peer]) => peer !== 0).map(([ours, peer]) => ours / peer);
+  if (paired.length > 0) return median(paired);
   return row.ours.value / row.peer.value;
 }
 
