@@ -141,12 +141,13 @@ function decodeBase64(value: string): Buffer {
  * Buffer (native speed, no full-size temporary), and take the result only when it is exactly as
  * long as the value's length says. Node's decoder skips what is not in the alphabet (and stops or
  * skips at a misplaced '='), and every character skipped makes the result at least one byte short,
- * so a short result means "not plain base64". The one thing it would take silently is the base64url
- * alphabet ('-' and '_'), looked for first. Undefined when the value is anything else;
- * decodeChecked then finds the problem (with its offset) or the variant (wrapped, unpadded).
+ * so a short result means "not plain base64". The base64url alphabet ('-' and '_') it decodes as
+ * '+' and '/': a buffer someone re-encoded that way gives the same bytes, so it is taken as it is.
+ * Undefined when the value is anything else; decodeChecked then finds the problem (with its offset)
+ * or the variant (wrapped, unpadded).
  */
 function decodeCanonical(value: string): Buffer | undefined {
-  if (value.length === 0 || value.length % 4 !== 0 || value.includes('-') || value.includes('_')) return undefined;
+  if (value.length === 0 || value.length % 4 !== 0) return undefined;
   const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
   // Not zero-filled: it is used only when every byte was written (otherwise dropped unread).
   const decoded = Buffer.allocUnsafe((value.length / 4) * 3 - padding);
@@ -210,10 +211,16 @@ function decodeInSlices(value: string, decodedBytes: number): Buffer {
 const BASE64_SLICE_CHARS = 256 * 1024;
 const EQUALS = 0x3d;
 
-/** A-Z a-z 0-9 + / (char codes compared directly: this runs over megabytes). */
+/** A-Z a-z 0-9 + / and the base64url - _ that Node decodes the same way (char codes compared directly: this runs over megabytes). */
 function isBase64Digit(code: number): boolean {
   return (
-    (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2f
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2b ||
+    code === 0x2f ||
+    code === 0x2d ||
+    code === 0x5f
   );
 }
 
@@ -224,7 +231,6 @@ function isBase64Whitespace(code: number): boolean {
 function notBase64Error(char: string, offset: number): LocalError {
   let cause = '';
   if (char === '{' && offset === 0) cause = ' — it looks like JSON: pass the `buffer` field of the applycodedownload answer, not the whole answer';
-  else if (char === '-' || char === '_') cause = ' — that is the base64url alphabet; WeChat sends standard base64';
   else if (char === '%') cause = ' — it looks URL-encoded: decode it first';
   return bufferError(`buffer is not base64: unexpected character ${JSON.stringify(char)} at offset ${offset}${cause}`);
 }

@@ -158,14 +158,14 @@ function hasBlank(text: string): boolean {
 function allNonBlankLines(text: string, plain: boolean): string[] {
   if (plain) {
     const lines = text.split('\n');
-    // Every line is its own trimmed self: only empty lines (if any) have to go. Without a blank line
-    // inside, only the ends can be empty (a final LF, usually): no loop over the lines, which in a
-    // cold process would be the first thing the optimizing compiler compiles (3.4 MB of peak memory).
-    if (text.includes('\n\n')) squeeze(lines, (line) => line);
-    else {
-      if (lines[lines.length - 1] === '') lines.pop();
-      if (lines[0] === '') lines.shift();
-    }
+    // Every line is its own trimmed self: only empty lines (if any) have to go. Usually only the end
+    // is empty (a final LF): it is dropped, and an empty line inside is looked for natively in the
+    // array (several times faster than searching the text for "\n\n"). No loop over the lines unless
+    // there is one: in a cold process that loop would be the first thing the optimizing compiler
+    // compiles (3.4 MB of peak memory).
+    if (lines[lines.length - 1] === '') lines.pop();
+    if (lines[0] === '') lines.shift();
+    if (lines.includes('')) squeeze(lines, (line) => line);
     return lines;
   }
   // A plain string split is the cheapest; CR endings (CRLF, or lone CR) need the regex.

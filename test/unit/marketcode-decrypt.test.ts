@@ -131,6 +131,15 @@ describe('decryptCodePackage round trip and line handling', () => {
     expect(decryptCodePackage(wrapped, KEY).text).toBe(plaintext);
   });
 
+  test('the same buffer re-encoded as base64url, padded or not, gives the same package', () => {
+    const plaintext = `${codeLines(200).join('\n')}\n`;
+    const encoded = encryptCodePackage(plaintext, KEY);
+    const url = encoded.replace(/\+/g, '-').replace(/\//g, '_');
+    expect(url).toMatch(/[-_]/);
+    expect(decryptCodePackage(url, KEY).text).toBe(plaintext);
+    expect(decryptCodePackage(url.replace(/=+$/, ''), KEY).text).toBe(plaintext);
+  });
+
   test('base64 without its trailing = padding is accepted', () => {
     // 16 and 32 bytes of ciphertext end in '==' and '='.
     for (const plaintext of ['ABCDEFGHI', 'ABCDEFGHI\nBCDEFGHIJ\n']) {
@@ -296,7 +305,6 @@ describe('errors', () => {
     const cases: Array<[string, RegExp]> = [
       [`${GOOD_BUFFER.slice(0, 40)}%${GOOD_BUFFER.slice(41)}`, /not base64: unexpected character "%" at offset 40/],
       ['{"errcode":0,"errmsg":"ok","buffer":"abcd"}', /looks like JSON/],
-      [GOOD_BUFFER.replace(/\+/g, '-').replace(/\//g, '_'), /base64url/],
       ['abcd=efg', /'=' padding before the end/],
       ['ab==c', /'=' padding before the end/],
       ['abcdef===', /do not form whole base64 groups/],
