@@ -133,7 +133,9 @@ export async function launchChromium(executable: string): Promise<Browser> {
       toBrowser.destroy();
       fromBrowser.destroy();
       child.stderr?.destroy();
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes can still be writing into the profile for a moment after the
+      // browser process exits (ENOTEMPTY): Node retries those with a growing wait.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }
