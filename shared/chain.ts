@@ -27,3 +27,15 @@ export class StepRecorder {
     }
   }
 }
+
+/**
+ * Starts a read now for a step that awaits it later: a workflow's independent reads go out together
+ * (each one a round trip to WeChat saved), and their steps are still recorded in order. Reads only:
+ * nothing that changes state is started before the steps ahead of it have succeeded. A failure
+ * surfaces when its step awaits it; until then the rejection is held, not unhandled.
+ */
+export function startRead<T>(read: () => Promise<T>): Promise<T> {
+  const pending = read();
+  pending.catch(() => undefined);
+  return pending;
+}

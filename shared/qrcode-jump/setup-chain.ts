@@ -19,7 +19,7 @@
  * The rule and publish steps (ruleStep, publishStep) and the file's place (hostingPathOf) are
  * shared with deployStaticSite (shared/site/deploy-chain.ts).
  */
-import type { StepOutcome } from '../chain';
+import { startRead, type StepOutcome } from '../chain';
 import type { Deadline } from '../deadline';
 import { LOCAL } from '../error-codes';
 import { LocalError, toWxOpenError } from '../errors';
@@ -195,8 +195,12 @@ export async function setupQRCodeJump(client: WeChatClient, settings: ChainSetti
   const dryRun = wanted.dry_run === true;
   const host = new URL(wanted.prefix).host;
 
+  // The hosting domain and the verification file do not depend on each other: both asked at once.
+  const hosting = startRead(() => staticHosting.describe(client, wanted.env));
+  const verification = startRead(() => qrcodeJump.download(client));
+
   await chain.run('hosting', async () => {
-    const store = await staticHosting.describe(client, wanted.env);
+    const store = await hosting;
     const detail =
       store.domain === host
         ? `the prefix is on ${wanted.env}'s hosting domain ${store.domain}`
@@ -205,7 +209,7 @@ export async function setupQRCodeJump(client: WeChatClient, settings: ChainSetti
   });
 
   const file = await chain.run('verify_file', async () => {
-    const value = await qrcodeJump.download(client);
+    const value = await verification;
     return { value, status: 'done', detail: `verification file ${value.file_name}` };
   });
 

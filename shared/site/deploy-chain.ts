@@ -18,6 +18,7 @@
  * publishing twice. `dry_run` reads only (describestaticstore, qrcodejumpdownload, staticfilelist,
  * the staged files, one GET of the verification URL, qrcodejumpget) and says what each step would do.
  */
+import { startRead } from '../chain';
 import { LOCAL } from '../error-codes';
 import { ChainStepError, LocalError, type ChainStep } from '../errors';
 import { emitProgress } from '../progress/events';
@@ -109,16 +110,21 @@ export async function deployStaticSite(client: WeChatClient, settings: ChainSett
   const rule = input.qrcode_rule;
   const outcomes: FileOutcome[] = [];
   try {
+    // The hosting domain, the verification file and what the hosting holds under the prefix do not
+    // depend on each other: all asked at once, recorded in order.
+    const hosting = startRead(() => staticHosting.describe(client, input.env));
+    const verificationFile = rule === undefined ? undefined : startRead(() => qrcodeJump.download(client));
+    const held = startRead(() => listAllStaticFiles(client, input.env, input.prefix));
     const store = await chain.run('hosting', async () => {
-      const value = await staticHosting.describe(client, input.env);
+      const value = await hosting;
       return { value, status: 'done', detail: `${input.env}'s site is at ${siteUrl(value.domain, input.prefix)}` };
     });
 
     let files = siteFilesOf(input);
     let verification: Verification | undefined;
-    if (rule !== undefined) {
+    if (rule !== undefined && verificationFile !== undefined) {
       verification = await chain.run('verify_file', async () => {
-        const file = await qrcodeJump.download(client);
+        const file = await verificationFile;
         const value: Verification = {
           key: hostingPathOf(rule.prefix, file.file_name),
           url: verificationFileUrl(rule.prefix, file.file_name) ?? '',
@@ -133,7 +139,7 @@ export async function deployStaticSite(client: WeChatClient, settings: ChainSett
     }
 
     const plan = await chain.run('compare', async () => {
-      const listing = await listAllStaticFiles(client, input.env, input.prefix);
+      const listing = await held;
       if (verification !== undefined && !verification.key.startsWith(input.prefix)) {
         for (const [key, file] of await listAllStaticFiles(client, input.env, verification.key)) listing.set(key, file);
       }

@@ -84,6 +84,19 @@ describe('deployStaticSite from nothing, then again', () => {
     expect(later).not.toContain('cgi-bin/wxopen/qrcodejumppublish');
   });
 
+  it('asks for the hosting domain, the verification file and the hosted files at once', async () => {
+    // WeChat holds the hosting answer for a second: the other two reads go out meanwhile.
+    emulator.faults.add({ path: 'componenttcb/describestaticstore', type: 'delay', delay_ms: 1000 });
+    const answer = await deploy(SITE);
+    expect(answer).toMatchObject({ errcode: 0 });
+    expect(stepsOf(answer).slice(0, 3)).toEqual(['hosting:done', 'verify_file:done', 'compare:done']);
+    const [hosting] = emulator.callsTo('componenttcb/describestaticstore');
+    for (const path of ['cgi-bin/wxopen/qrcodejumpdownload', 'componenttcb/staticfilelist']) {
+      const [read] = emulator.callsTo(path);
+      expect({ path, afterHostingAskedMs: (read?.at ?? Infinity) - (hosting?.at ?? 0) < 900 }).toEqual({ path, afterHostingAskedMs: true });
+    }
+  });
+
   it('uploads only the files that changed, deletes the stale ones when asked, and keeps verification files', async () => {
     await deploy(SITE);
     const next = { ...SITE, files: [...siteFiles(30, 2).slice(0, 1), ...SITE.files.slice(1, 25)], delete_stale: true };

@@ -63,6 +63,37 @@ describe('setupQRCodeJump', () => {
     expect(stepsOf(finished).slice(3)).toEqual(['rule:skipped', 'publish:done']);
   });
 
+  it('asks for the hosting domain and the verification file at once, and still records the steps in order', async () => {
+    // WeChat holds the hosting answer for a second: the file is asked for meanwhile, not after it.
+    emulator.faults.add({ path: 'componenttcb/describestaticstore', type: 'delay', delay_ms: 1000 });
+    const answer = await loadBundle('setupQRCodeJump')({ ...WANTED, publish: false });
+    expect(answer).toMatchObject({ errcode: 0 });
+    expect(stepsOf(answer)).toEqual(['hosting:done', 'verify_file:done', 'upload:done', 'rule:done']);
+    const [hosting] = emulator.callsTo('componenttcb/describestaticstore');
+    const [file] = emulator.callsTo('cgi-bin/wxopen/qrcodejumpdownload');
+    expect((file?.at ?? Infinity) - (hosting?.at ?? 0)).toBeLessThan(900);
+  });
+
+  it('fails at the first step in order when both early reads fail, and leaves no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      emulator.faults.add({ path: 'componenttcb/describestaticstore', type: 'errcode', errcode: 40097, errmsg: 'invalid args' });
+      emulator.faults.add({ path: 'cgi-bin/wxopen/qrcodejumpdownload', type: 'errcode', errcode: 40097, errmsg: 'invalid args' });
+      const failed = await loadBundle('setupQRCodeJump')({ ...WANTED, publish: true });
+      expect(failed).toMatchObject({ errcode: 40097, failed_step: 'hosting' });
+      expect(stepsOf(failed)).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+      // Nothing was written: no upload link asked for, no rule.
+      expect(emulator.callsTo('componenttcb/staticuploadfile')).toHaveLength(0);
+      expect(emulator.callsTo('cgi-bin/wxopen/qrcodejumpadd')).toHaveLength(0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('edits an unpublished rule to the wanted fields instead of adding it twice', async () => {
     const setup = loadBundle('setupQRCodeJump');
     await setup(WANTED);
