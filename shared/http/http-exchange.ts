@@ -48,6 +48,9 @@ export class TimeoutError extends Error {
   }
 }
 
+/** The largest body allocated whole on its Content-Length (a 500 000-code package answer is about 30 MB). */
+const MAX_SIZED_BODY_BYTES = 64 * 1024 * 1024;
+
 /** Undici's default for idle connections without a server hint: below the servers' usual 5 s. */
 const IDLE_SOCKET_MS = 4000;
 
@@ -83,7 +86,8 @@ function clientFor(protocol: 'http:' | 'https:'): Client {
  */
 function readBody(response: Http.IncomingMessage, limit: number | undefined, done: (error: Error | undefined, body?: Buffer, truncated?: boolean) => void): void {
   const declared = Number(response.headers['content-length']);
-  const sized = Number.isSafeInteger(declared) && declared > 0 && (limit === undefined || declared <= limit) ? Buffer.allocUnsafe(declared) : undefined;
+  // Only what a WeChat answer can be is allocated ahead: a larger declaration is taken as it arrives.
+  const sized = Number.isSafeInteger(declared) && declared > 0 && declared <= Math.min(limit ?? Infinity, MAX_SIZED_BODY_BYTES) ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   let finished = false;
