@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { LOCAL } from '../../shared/error-codes';
 import { LocalError } from '../../shared/errors';
 import {
@@ -8,6 +9,7 @@ import {
   parseMarketCodeKey,
   type DecryptedCodePackage,
 } from '../../shared/marketcode/decrypt';
+import { firstNonBlankLines } from '../../shared/marketcode/parse-package';
 
 const KEY_TEXT = 'Qm7xK2pL9vR4tW8z';
 const KEY = parseMarketCodeKey(KEY_TEXT);
@@ -364,5 +366,19 @@ describe('errors', () => {
 
   test('a valid key is returned as its UTF-8 bytes', () => {
     expect(parseMarketCodeKey(KEY_TEXT).equals(Buffer.from(KEY_TEXT, 'utf8'))).toBe(true);
+  });
+});
+
+describe('the first lines the prefix and header rules read', () => {
+  test('are the lines a split on LF, CRLF and CR gives, trimmed and non-blank', () => {
+    const piece = fc.constantFrom('\n', '\r\n', '\r', ' ', '\t', 'A1', 'b,2', '编号', '', 'x y');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (pieces, limit) => {
+        const text = pieces.join('');
+        const expected = text.split(/\r\n|\r|\n/).map((line) => line.trim()).filter((line) => line !== '').slice(0, limit);
+        expect(firstNonBlankLines(text, limit)).toEqual(expected);
+      }),
+      { numRuns: 3000, seed: 2024 },
+    );
   });
 });
