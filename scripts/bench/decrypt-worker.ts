@@ -6,8 +6,9 @@
  *          checks at all, the least work that gets the lines (the physical limit);
  * - checked: bare plus the checks every byte needs before it is trusted (the alphabet is base64:
  *          nothing skipped by the decoder; the result is UTF-8 text without control characters),
- *          each the fastest native way (the decoded length, isUtf8, the windowed indexOf scan): the floor of any decryption that refuses
- *          a wrong key or a damaged buffer instead of answering garbage;
+ *          each the fastest native way (the decoded length, isUtf8, the windowed indexOf scan):
+ *          the floor of any decryption that refuses a wrong key or a damaged buffer instead of
+ *          answering garbage;
  * - usual: what most code does: decode, update + final, Buffer.concat, split(/\r?\n/), trim, filter.
  * Prints JSON: { ms, peakExtraMiB, codeCount }.
  */

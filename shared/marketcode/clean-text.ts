@@ -27,24 +27,29 @@ export interface TextScan {
   blanks: boolean;
 }
 
-/** One windowed pass for both facts: the blank bytes are looked for in the window already in cache (nearly free). */
-export function scanText(bytes: Buffer): TextScan {
-  if (!isUtf8(bytes)) return { clean: false, blanks: true };
+/**
+ * The windowed pass: whether a control byte occurs and, when `blanksToo`, whether a blank byte
+ * does (looked for in the window already in cache: nearly free). Stops at the first control byte.
+ */
+function scanWindows(bytes: Buffer, blanksToo: boolean): { control: boolean; blanks: boolean } {
   let blanks = false;
   for (let offset = 0; offset < bytes.length; offset += WINDOW_BYTES) {
     const window = bytes.subarray(offset, offset + WINDOW_BYTES);
-    for (const byte of CONTROL_BYTES) if (window.indexOf(byte) !== -1) return { clean: false, blanks: true };
-    if (!blanks) for (const byte of BLANK_BYTES) if (window.indexOf(byte) !== -1) blanks = true;
+    for (const byte of CONTROL_BYTES) if (window.indexOf(byte) !== -1) return { control: true, blanks: true };
+    if (blanksToo && !blanks) for (const byte of BLANK_BYTES) if (window.indexOf(byte) !== -1) blanks = true;
   }
-  return { clean: true, blanks };
+  return { control: false, blanks };
+}
+
+/** Both facts about a decrypted package in one pass. */
+export function scanText(bytes: Buffer): TextScan {
+  if (!isUtf8(bytes)) return { clean: false, blanks: true };
+  const { control, blanks } = scanWindows(bytes, true);
+  return { clean: !control, blanks };
 }
 
 export function hasControlByte(bytes: Buffer): boolean {
-  for (let offset = 0; offset < bytes.length; offset += WINDOW_BYTES) {
-    const window = bytes.subarray(offset, offset + WINDOW_BYTES);
-    for (const byte of CONTROL_BYTES) if (window.indexOf(byte) !== -1) return true;
-  }
-  return false;
+  return scanWindows(bytes, false).control;
 }
 
 export function isCleanText(bytes: Buffer): boolean {

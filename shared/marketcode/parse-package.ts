@@ -85,13 +85,12 @@ export function readPlaintext(plain: Buffer): PlaintextReading {
 
 /**
  * Splits the text into trimmed non-blank lines (LF, CRLF or CR endings) and spots a header.
- * `reading` (readPlaintext's answer for this text), when given, spares scans of the text: its
- * `bytes` equals the text's length exactly when the text is ASCII, and `blanks` says whether any
- * line could need a trim.
+ * `reading` is readPlaintext's answer for this text, which spares scans of it: its `bytes` equals
+ * the text's length exactly when the text is ASCII, and `blanks` says whether any line could need a
+ * trim.
  */
-export function splitCodeLines(text: string, reading?: Pick<PlaintextReading, 'bytes' | 'blanks'>): CodeLines {
-  const ascii = (reading?.bytes ?? Buffer.byteLength(text, 'utf8')) === text.length;
-  const lines = allNonBlankLines(text, ascii && !(reading?.blanks ?? hasBlank(text)));
+export function splitCodeLines(text: string, reading: Pick<PlaintextReading, 'bytes' | 'blanks'>): CodeLines {
+  const lines = allNonBlankLines(text, reading.bytes === text.length && !reading.blanks);
   const [first] = lines;
   return { lines, header: first !== undefined && isHeader(lines) ? first : null };
 }
@@ -166,11 +165,6 @@ export function firstNonBlankLines(text: string, limit: number): string[] {
     start = text.charCodeAt(end) === CR && text.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
   }
   return lines;
-}
-
-/** Anything trim() could remove from an ASCII line, or a CR line break. */
-function hasBlank(text: string): boolean {
-  return text.includes(' ') || text.includes('\t') || text.includes('\r') || text.includes('\v') || text.includes('\f');
 }
 
 /**

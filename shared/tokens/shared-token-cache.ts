@@ -18,7 +18,6 @@ export interface SharedTokenCacheOptions {
   now?: () => number;
 }
 
-
 const DAY_MS = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
