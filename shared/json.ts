@@ -1,4 +1,16 @@
-import { isSafeNumber, parse, stringify } from 'lossless-json';
+import type * as LosslessJson from 'lossless-json';
+
+let losslessJson: typeof LosslessJson | undefined;
+
+/**
+ * lossless-json, loaded when a text or a value first needs it (rarely: see below). In the built
+ * functions it is a file of its own beside the bundle (scripts/build.ts, SIDE_FILES), so that a cold
+ * start does not parse it.
+ */
+function lossless(): typeof LosslessJson {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (losslessJson ??= require('lossless-json') as typeof LosslessJson);
+}
 
 /**
  * JSON that keeps 64-bit ids whole. WeChat documents ids such as application_id as Uint64: a plain
@@ -11,6 +23,7 @@ export function parseJson(text: string): unknown {
   // ~250 ms and ~100 MB of transient memory, against ~5 ms and ~5 MB for JSON.parse. It is only
   // needed when some number could lose digits, which one scan outside strings tells.
   if (!hasLongInteger(text)) return JSON.parse(text);
+  const { parse, isSafeNumber } = lossless();
   return parse(text, null, (digits: string) => {
     if (isSafeNumber(digits)) return Number(digits);
     return /^-?\d+$/.test(digits) ? digits : Number(digits);
@@ -66,7 +79,7 @@ export function stringifyJson(value: unknown): string {
     text = JSON.stringify(value);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    text = stringify(value as Parameters<typeof stringify>[0]);
+    text = lossless().stringify(value as Parameters<typeof LosslessJson.stringify>[0]);
   }
   if (text === undefined) throw new TypeError('value cannot be serialised to JSON');
   return text;

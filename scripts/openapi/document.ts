@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { authorizerAppId } from '../../shared/component/schemas';
+import { authorizerAppId } from '../../shared/component/authorizer-appid';
 import { CATEGORY_STATUS, describeCode, LOCAL } from '../../shared/error-codes';
 import { ROOT } from '../function-catalogue';
 import { DEFAULT_GATEWAY_PORT } from '../gateway';

@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-
-export const authorizerAppId = v.pipe(v.string('must be a string'), v.regex(/^wx[0-9a-zA-Z]{16}$/, 'must be the merchant\'s appid: wx and 16 letters or digits'));
+import { authorizerAppId } from './authorizer-appid';
 
 const httpUrl = v.pipe(
   v.string('must be a string'),

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { authorizerAppId } from '../component/schemas';
+import { authorizerAppId } from '../component/authorizer-appid';
 import { validateInput } from './validate';
 
 const merchantInput = v.object({ authorizer_appid: v.optional(authorizerAppId) });

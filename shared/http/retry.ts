@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import { Deadline } from '../deadline';
 import { WxOpenError, toWxOpenError } from '../errors';
 import { log } from '../log';
@@ -49,6 +48,8 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
   const minTimeout = policy.minDelayMs ?? 200;
   let pending: WxOpenError | undefined = firstFailure;
   try {
+    // Loaded on the first failure only: in the built functions a file of its own beside the bundle (scripts/build.ts, SIDE_FILES).
+    const { default: pRetry } = await import('p-retry');
     return await pRetry(
       async (attemptNumber) => {
         if (pending !== undefined) {

@@ -3,7 +3,7 @@
  * (notes/wechat-api.md section 2). Strict: an unknown field is refused, not ignored.
  */
 import * as v from 'valibot';
-import { envId, MAX_LINK_AGE_SECONDS } from '../tcb/schemas';
+import { envId, LINK_AGE_RULE, MAX_LINK_AGE_SECONDS } from '../tcb/schemas';
 import { APPLICATION_ID_RULE, applicationIdProblem, toApplicationId } from './application-id';
 
 /** WeChat's code_count rule for applycode. */
@@ -131,7 +131,7 @@ export const exportInput = v.strictObject({
       v.number('must be a number'),
       v.integer('must be a whole number'),
       v.minValue(1, 'must be at least 1 second'),
-      v.maxValue(MAX_LINK_AGE_SECONDS, `must be at most ${MAX_LINK_AGE_SECONDS} seconds (one day)`),
+      v.maxValue(MAX_LINK_AGE_SECONDS, LINK_AGE_RULE),
     ),
     DEFAULT_LINK_AGE_SECONDS,
   ),

@@ -20,18 +20,21 @@ const pagePath = v.pipe(
 
 const isEdit = v.picklist([0, 1], 'must be 0 (add a rule) or 1 (modify an unpublished rule)');
 
-const ordinaryRuleFields = {
-  prefix,
-  permit_sub_rule: v.picklist([1, 2], 'must be 1 (do not occupy sub-rules) or 2 (occupy all sub-rules)'),
-  path: pagePath,
-  open_version: v.picklist([1, 2, 3], 'must be 1 (develop), 2 (trial) or 3 (release)'),
-  debug_url: v.optional(
-    v.pipe(
-      v.array(v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')), 'must be an array of links'),
-      v.maxLength(MAX_DEBUG_URLS, `at most ${MAX_DEBUG_URLS} test links`),
-    ),
+const permitSubRule = v.picklist([1, 2], 'must be 1 (do not occupy sub-rules) or 2 (occupy all sub-rules)');
+const openVersion = v.picklist([1, 2, 3], 'must be 1 (develop), 2 (trial) or 3 (release)');
+/**
+ * Messages with a number in them are constants of their own: a template literal in a schema's
+ * arguments keeps esbuild from dropping the schema from bundles that do not use it
+ * (scripts/pure-schemas.ts); so does an object spread, so each rule lists its fields.
+ */
+const DEBUG_URLS_RULE = `at most ${MAX_DEBUG_URLS} test links`;
+const SERVICE_ACCOUNT_PREFIX_RULE = `must start with ${SERVICE_ACCOUNT_PREFIX} for service-account rules`;
+const debugUrls = v.optional(
+  v.pipe(
+    v.array(v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty')), 'must be an array of links'),
+    v.maxLength(MAX_DEBUG_URLS, DEBUG_URLS_RULE),
   ),
-};
+);
 
 type WithDebugUrls = { prefix: string; debug_url?: string[] | undefined };
 
@@ -53,7 +56,7 @@ function checkDebugUrls<T extends WithDebugUrls>({ dataset, addIssue }: v.RawChe
 
 /** Rule of "scan an ordinary link QR code to open the Mini Program". */
 export const ordinaryRule = v.pipe(
-  v.strictObject({ ...ordinaryRuleFields, is_edit: isEdit }),
+  v.strictObject({ prefix, permit_sub_rule: permitSubRule, path: pagePath, open_version: openVersion, debug_url: debugUrls, is_edit: isEdit }),
   v.rawCheck((context) => checkDebugUrls(context)),
 );
 
@@ -67,7 +70,11 @@ const dryRun = v.optional(v.boolean('must be true or false (true: only read, and
  */
 export const setupInput = v.pipe(
   v.strictObject({
-    ...ordinaryRuleFields,
+    prefix,
+    permit_sub_rule: permitSubRule,
+    path: pagePath,
+    open_version: openVersion,
+    debug_url: debugUrls,
     env: envId,
     publish,
     dry_run: dryRun,
@@ -77,7 +84,7 @@ export const setupInput = v.pipe(
 
 /** deployStaticSite's `qrcode_rule`: the rule fields setupQRCodeJump takes, and `publish`. */
 export const qrcodeRuleInput = v.pipe(
-  v.strictObject({ ...ordinaryRuleFields, publish }),
+  v.strictObject({ prefix, permit_sub_rule: permitSubRule, path: pagePath, open_version: openVersion, debug_url: debugUrls, publish }),
   v.rawCheck((context) => checkDebugUrls(context)),
 );
 
@@ -86,7 +93,7 @@ export const dryRunInput = dryRun;
 
 /** Rule of "scan a service-account QR code to open the Mini Program": the prefix is a weixin.qq.com/q/ link. */
 export const serviceAccountRule = v.strictObject({
-  prefix: v.pipe(prefix, v.startsWith(SERVICE_ACCOUNT_PREFIX, `must start with ${SERVICE_ACCOUNT_PREFIX} for service-account rules`)),
+  prefix: v.pipe(prefix, v.startsWith(SERVICE_ACCOUNT_PREFIX, SERVICE_ACCOUNT_PREFIX_RULE)),
   appid,
   path: pagePath,
   is_edit: isEdit,
