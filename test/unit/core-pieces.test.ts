@@ -1,4 +1,5 @@
-import { loadConfig } from '../../shared/config';
+import fc from 'fast-check';
+import { isHttpUrl, loadConfig } from '../../shared/config';
 import { Deadline } from '../../shared/deadline';
 import { callEnvironment, readWxContext } from '../../shared/handler/wx-context';
 import { identifyCaller } from '../../shared/handler/caller';
@@ -38,6 +39,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ WXOPEN_API_BASE: 'api.weixin.qq.com' })).toThrow('WXOPEN_API_BASE');
     expect(() => loadConfig({ WXOPEN_REQUEST_TIMEOUT_MS: '5s' })).toThrow('WXOPEN_REQUEST_TIMEOUT_MS');
     expect(() => loadConfig({ WXOPEN_HTTP_KEY: 'short-key' })).toThrow('WXOPEN_HTTP_KEY: must be at least 24 characters');
+  });
+  it('drops the API base\'s trailing slashes, and takes http(s) URLs with a host only', () => {
+    expect(loadConfig({ WXOPEN_API_BASE: 'HTTP://127.0.0.1:8787//' }).apiBase).toBe('HTTP://127.0.0.1:8787');
+    for (const bad of ['https://', 'https:///x', 'http:// x', 'ftp://example.com', 'http:/example.com', '///']) {
+      expect(() => loadConfig({ WXOPEN_API_BASE: bad })).toThrow('WXOPEN_API_BASE: must be an http(s) URL');
+    }
+  });
+  it('isHttpUrl says what /^https?:\\/\\/[^/\\s]+/i says, for any text', () => {
+    const regex = /^https?:\/\/[^/\s]+/i;
+    const prefixes = fc.constantFrom('', 'http://', 'https://', 'HTTPS://', 'Http://', 'http:/', 'https:', 'httpx://');
+    const rest = fc.string({ unit: fc.constantFrom('a', '/', ' ', '\t', '\n', '\u00a0', '\u2028', '\ufeff', ':', '.', 'İ', '1'), maxLength: 6 });
+    fc.assert(fc.property(prefixes, rest, (prefix, tail) => isHttpUrl(prefix + tail) === regex.test(prefix + tail)), { numRuns: 3000 });
   });
 });
 
