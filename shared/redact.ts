@@ -18,8 +18,11 @@ const SECRET_JSON = new RegExp(`(\\\\?"(?:${JSON_NAMES})\\\\?"\\s*:\\s*\\\\?")((
 /** `Authorization: Bearer value` and `x-cos-security-token: value` (also with `=`). */
 const SECRET_HEADER = /(\b(?:authorization|x-cos-security-token)\s*[:=]\s*)((?:bearer\s+)?)([^\s,;"'\\]+)/gi;
 
-/** What stands for a secret without being one (see the rule above). Sentence punctuation after it is allowed. */
-const PLACEHOLDER = /^(?:<[^<>]+>|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\.{3}|…|\*{3})[.)\]]*$/;
+/**
+ * What stands for a secret without being one (see the rule above). Sentence punctuation after it is
+ * allowed. The ellipsis is written \u2026 so that the bundles stay ASCII (test/integration/build-output.test.ts).
+ */
+const PLACEHOLDER = /^(?:<[^<>]+>|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|\.{3}|\u2026|\*{3})[.)\]]*$/;
 
 export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
