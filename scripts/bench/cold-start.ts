@@ -24,7 +24,12 @@ import { servedRequests } from './served-requests';
 import { max, median } from './stats';
 
 const SECTION = '1 cold start (fresh process, median)';
-const CALL_RUNS = 11;
+/**
+ * Runs per variant. A cold start varies by a few ms from run to run on a 2-core machine; with 11
+ * runs, three bench runs put getJumpQRCode at 1.24x, 1.25x and 1.29x of node -e 0; with 21 runs,
+ * at 1.26x to 1.27x.
+ */
+const CALL_RUNS = 21;
 const LOAD_RUNS = 5;
 const COLD_CALL = join(__dirname, 'cold-call.cjs');
 const RAW_REPLAY = join(__dirname, 'raw-replay.cjs');
