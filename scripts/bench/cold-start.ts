@@ -116,8 +116,8 @@ export async function coldStartRows(): Promise<Row[]> {
       // The floor: a fresh process making the same requests raw, the least any client spends (no floor for third-party rows, judged against node-sdk).
       const floor = floors.get(scenario);
       const floorName = floor === undefined ? '' : `its ${floor.requests} requests raw (node:http)`;
-      const wallFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.wallMs), unit: 'ms' as const } };
-      const rssFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.peakRssMiB), unit: 'MiB' as const } };
+      const wallFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.wallMs), unit: 'ms' as const }, floorPairs: pairsOf(floor.samples.wallMs, peerSamples.wallMs) };
+      const rssFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.peakRssMiB), unit: 'MiB' as const }, floorPairs: pairsOf(floor.samples.peakRssMiB, peerSamples.peakRssMiB) };
       rows.push({ id: `cold.${scenario.key}.wall`, section: SECTION, label: `${scenario.label}: load + 1 call, wall`, ours: { value: median(samples.wallMs), unit: 'ms' }, peer: wallPeer, pairs: pairsOf(samples.wallMs, peerSamples.wallMs), target: { of: 'ratio', op: '<=', value: target }, ...wallFloor, details });
       rows.push({ id: `cold.${scenario.key}.rss`, section: SECTION, label: `${scenario.label}: load + 1 call, peak RSS`, ours: { value: median(samples.peakRssMiB), unit: 'MiB' }, peer: rssPeer, pairs: pairsOf(samples.peakRssMiB, peerSamples.peakRssMiB), target: { of: 'ratio', op: '<=', value: target }, ...rssFloor, details: { samples: samples.peakRssMiB.map((mib) => Number(mib.toFixed(1))), source: peakRssSource() } });
       if (floor !== undefined) {

@@ -50,6 +50,8 @@ export interface Row {
    * busy moment of the machine) cancels out instead of tilting one median.
    */
   pairs?: ReadonlyArray<readonly [number, number]>;
+  /** The floor's samples side by side with the peer's ([floor, peer]): its ratio is then their median, as with `pairs`. */
+  floorPairs?: ReadonlyArray<readonly [number, number]>;
   /** Extra facts for the JSON (all 25 load times, the samples' spread, ...). */
   details?: Record<string, unknown>;
 }
@@ -73,11 +75,15 @@ export interface BenchResults {
   rows: JudgedRow[];
 }
 
+/** The median of the side-by-side pairs' ratios; without pairs, the ratio of the two figures. */
+function ratioFrom(value: number, peer: number, pairs: ReadonlyArray<readonly [number, number]> | undefined): number {
+  const paired = (pairs ?? []).filter(([, side]) => side !== 0).map(([one, side]) => one / side);
+  return paired.length > 0 ? median(paired) : value / peer;
+}
+
 export function ratioOf(row: Row): number | undefined {
   if (row.peer === undefined || row.peer.value === 0) return undefined;
-  const paired = (row.pairs ?? []).filter(([, peer]) => peer !== 0).map(([ours, peer]) => ours / peer);
-  if (paired.length > 0) return median(paired);
-  return row.ours.value / row.peer.value;
+  return ratioFrom(row.ours.value, row.peer.value, row.pairs);
 }
 
 /** The value a target is applied to; undefined when the row lacks it (no peer for a ratio target). */
@@ -93,7 +99,7 @@ function meets(value: number | undefined, target: Target): boolean {
 
 export function judge(row: Row): JudgedRow {
   const ratio = ratioOf(row);
-  const floorRatio = row.floor === undefined || row.peer === undefined || row.peer.value === 0 ? undefined : row.floor.value / row.peer.value;
+  const floorRatio = row.floor === undefined || row.peer === undefined || row.peer.value === 0 ? undefined : ratioFrom(row.floor.value, row.peer.value, row.floorPairs);
   const judged: JudgedRow = { ...row, ...(ratio === undefined ? {} : { ratio }), ...(floorRatio === undefined ? {} : { floorRatio }) };
   if (row.target === undefined) return judged;
   const met = meets(judgedValue(row, ratio), row.target);

@@ -41,6 +41,20 @@ describe('bench report: misses ours to close, and misses out of reach for any im
     expect(judge({ ...row, floor: { ...row.floor!, value: 6000 } })).toMatchObject({ met: false, reachable: true });
   });
 
+  it('takes the ratios of side-by-side samples from their pairs, the floor\'s too', () => {
+    // The figures alone (100 ms, against the peer's 50) would give 2.0x for both; run by run, ours is 1.3x and the floor 1.2x of the peer.
+    const row: Row = {
+      ...wall('paired', 100, 100),
+      pairs: [[65, 50], [100, 77], [130, 100]],
+      floorPairs: [[60, 50], [92, 77], [120, 100]],
+    };
+    const judged = judge(row);
+    expect(judged.ratio).toBeCloseTo(1.3, 2);
+    expect(judged.floorRatio).toBeCloseTo(1.2, 2);
+    expect(judged).toMatchObject({ met: true });
+    expect(judge({ ...row, target: { of: 'ratio', op: '<=', value: 1.1 } })).toMatchObject({ met: false, reachable: false });
+  });
+
   it('marks each kind of miss in the table and sorts them in the summary', () => {
     const rows = [wall('met', 60, 58), wall('ours', 70, 60), wall('floor', 85, 70), wall('plain', 70)].map(judge);
     const table = formatTable(rows);
