@@ -28,7 +28,25 @@ export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
 }
 
+/**
+ * Words one of which every name above contains (access_token, signed_url, q-signature, q-ak,
+ * authorization...): a text with none of them holds nothing the patterns would hide. Checked first
+ * because most log lines (`ok fn=... ms=...`) have none, and the three patterns cost a cold start
+ * about 0.4 ms the first time they run.
+ */
+const NAME_WORDS: readonly string[] = ['token', 'secret', 'sign', 'q-ak', 'authorization'];
+
+function mayNameASecret(text: string): boolean {
+  const lower = text.toLowerCase();
+  return NAME_WORDS.some((word) => lower.includes(word));
+}
+
 export function redact(text: string): string {
+  return mayNameASecret(text) ? hideNamedSecrets(text) : text;
+}
+
+/** The patterns alone, without the quick check (exported for the test that holds the two to the same answers). */
+export function hideNamedSecrets(text: string): string {
   return text
     .replace(SECRET_QUERY, (match: string, name: string, value: string) => (value === '' || isPlaceholder(value) ? match : `${name}***`))
     .replace(SECRET_JSON, (match: string, name: string, value: string) => (value === '' || isPlaceholder(value) ? match : `${name}***`))

@@ -1,6 +1,7 @@
 import { LOCAL } from '../../shared/error-codes';
 import { LocalError } from '../../shared/errors';
-import { isPlaceholder, redact } from '../../shared/redact';
+import fc from 'fast-check';
+import { hideNamedSecrets, isPlaceholder, redact } from '../../shared/redact';
 
 describe('redaction hides secrets, not the documentation of where they go', () => {
   it('keeps our own hint for a call without the key', () => {
@@ -39,5 +40,21 @@ describe('redaction hides secrets, not the documentation of where they go', () =
       ['Authorization: Bearer ABCDEF0123456789ABCDEF01', 'Authorization: ***'], // capitals without underscore: a value
     ];
     for (const [text, expected] of cases) expect({ text, out: redact(text) }).toEqual({ text, out: expected });
+  });
+
+  it('answers as the patterns alone do, for any text: the quick check skips only texts they leave as they are', () => {
+    // Fragments of names in any case, the separators the patterns look for, and characters whose
+    // case mapping is not ASCII (the long s, the Kelvin sign, dotted capital I).
+    const fragment = fc.constantFrom('access_', 'Token', 'TOKEN', 'tok', 'en', 'secret', 'SeCrEt', 'app', 'sign', 'SIGN', 'ed_url', 'q-', 'ak', 'Q-AK', 'author', 'AUTHORIZATION', 'ization', 'x-cos-security-', 'bearer ', '=', ':', '"', '\\"', ' ', '&', '?', 'abc123', '<KEY>', '\u017f', '\u212a', '\u0130', 'ok fn=getJumpQRCode ms=12');
+    fc.assert(fc.property(fc.array(fragment, { maxLength: 12 }), (parts) => {
+      const text = parts.join('');
+      return redact(text) === hideNamedSecrets(text);
+    }), { numRuns: 5000 });
+  });
+
+  it('leaves an ordinary log line alone without running the patterns', () => {
+    const line = '{"level":"info","message":"ok","fn":"getJumpQRCode","caller":"direct","ms":18}';
+    expect(redact(line)).toBe(line);
+    expect(redact('{"access_token":"abc","expires_in":7200}')).toBe('{"access_token":"***","expires_in":7200}');
   });
 });
