@@ -4,15 +4,17 @@
  * valibot's builders (v.pipe, v.string, v.strictObject...) have no side effects, and valibot marks
  * them so, but esbuild does not carry that mark across modules (evanw/esbuild#4369). Without this
  * plugin, every schema declared in a shared schemas module is built at every cold start, used or
- * not: getJumpQRCode built the set-up chain's and the site chain's schemas too (0.3 ms of its cold
+ * not: getJumpQRCode built the set-up chain's and the site chain's schemas too (0.3 ms of each cold
  * start, measured on the built bundle).
  *
  * In the shared modules that import valibot as `v`, each builder call is marked
  * `/* @__PURE__ *\/`, so esbuild drops the declarations nothing uses. Calls that act or check
  * (v.parse, v.safeParse, v.assert, v.set..., v.delete...) are left alone: a pure mark on a call
- * made for its effect would delete it. A schema declaration esbuild still cannot drop (one with a
- * template literal or an object spread in its arguments) is kept, which costs time, never
- * correctness; test/integration/build-output.test.ts checks that the bundles stay lean.
+ * made for its effect would delete it. A schema declaration esbuild still cannot drop is kept, which
+ * costs time, never correctness: one with a template literal, arithmetic, a property read, an object
+ * spread or a call to a helper not marked `/* @__NO_SIDE_EFFECTS__ *\/` in its arguments (the schema
+ * modules keep such things in constants of their own); test/integration/build-output.test.ts checks
+ * that the bundles stay lean.
  */
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';

@@ -12,6 +12,19 @@ export const MAX_CODE_COUNT = 20_000_000;
 export const CODE_COUNT_STEP = 10_000;
 export const MAX_ISV_APPLICATION_ID_LENGTH = 128;
 
+/*
+ * Messages and bounds computed from numbers are constants, and the helpers that build schemas are
+ * marked free of side effects: a template literal, arithmetic, a property read or a call esbuild
+ * cannot see through, in a schema's arguments, keeps esbuild from dropping that schema from the
+ * bundles that do not use it (scripts/pure-schemas.ts).
+ */
+const MAX_CODE_POSITION = MAX_CODE_COUNT - 1;
+const POSITION_RULE = `must be below ${MAX_CODE_COUNT} (the largest application)`;
+const ISV_APPLICATION_ID_LENGTH_RULE = `at most ${MAX_ISV_APPLICATION_ID_LENGTH} characters`;
+const CODE_COUNT_MIN_RULE = `must be at least ${MIN_CODE_COUNT}`;
+const CODE_COUNT_MAX_RULE = `must be at most ${MAX_CODE_COUNT}`;
+const CODE_COUNT_STEP_RULE = `must be a multiple of ${CODE_COUNT_STEP}`;
+
 /** Accepts a safe number or a decimal string; gives a bigint (see application-id.ts). */
 export const applicationId = v.pipe(
   v.union([v.number(), v.string()], APPLICATION_ID_RULE),
@@ -24,21 +37,24 @@ const codePosition = v.pipe(
   v.number('must be a number'),
   v.integer('must be a whole number'),
   v.minValue(0, 'must be 0 or more'),
-  v.maxValue(MAX_CODE_COUNT - 1, `must be below ${MAX_CODE_COUNT} (the largest application)`),
+  v.maxValue(MAX_CODE_POSITION, POSITION_RULE),
 );
 
 const isvApplicationId = v.pipe(
   v.string('must be a string'),
   v.nonEmpty('must not be empty'),
-  v.maxLength(MAX_ISV_APPLICATION_ID_LENGTH, `at most ${MAX_ISV_APPLICATION_ID_LENGTH} characters`),
+  v.maxLength(MAX_ISV_APPLICATION_ID_LENGTH, ISV_APPLICATION_ID_LENGTH_RULE),
   // eslint-disable-next-line no-control-regex
   v.regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
 );
 
-const text = (max: number) =>
-  v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty'), v.maxLength(max, `at most ${max} characters`));
+/* @__NO_SIDE_EFFECTS__ */
+function text(max: number) {
+  return v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty'), v.maxLength(max, `at most ${max} characters`));
+}
 
 /** code_start and code_end are both inclusive; code_end may not come before code_start. */
+/* @__NO_SIDE_EFFECTS__ */
 function rangeChecked<T extends { code_start: number; code_end: number }>(schema: v.GenericSchema<unknown, T>) {
   return v.pipe(
     schema,
@@ -53,9 +69,9 @@ export const applyCodeInput = v.strictObject({
   code_count: v.pipe(
     v.number('must be a number'),
     v.integer('must be a whole number'),
-    v.minValue(MIN_CODE_COUNT, `must be at least ${MIN_CODE_COUNT}`),
-    v.maxValue(MAX_CODE_COUNT, `must be at most ${MAX_CODE_COUNT}`),
-    v.multipleOf(CODE_COUNT_STEP, `must be a multiple of ${CODE_COUNT_STEP}`),
+    v.minValue(MIN_CODE_COUNT, CODE_COUNT_MIN_RULE),
+    v.maxValue(MAX_CODE_COUNT, CODE_COUNT_MAX_RULE),
+    v.multipleOf(CODE_COUNT_STEP, CODE_COUNT_STEP_RULE),
   ),
   /** WeChat's idempotency key: the same value always names the same application. */
   isv_application_id: isvApplicationId,

@@ -5,7 +5,15 @@ import { MEDIA_TYPE_PATTERN } from './content-type';
 
 /** Largest file uploadStaticFile takes: the function's event is at most 6 MB, and base64 adds a third. */
 export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+/**
+ * The size rules' messages. Messages with a number in them are constants, and `normalised` is marked
+ * free of side effects: either kept esbuild from dropping a schema from the bundles that do not use
+ * it (scripts/pure-schemas.ts).
+ */
+const CONTENT_SIZE_RULE = `must be at most ${MAX_UPLOAD_BYTES} bytes of UTF-8`;
+const BASE64_SIZE_RULE = `must decode to at most ${MAX_UPLOAD_BYTES} bytes`;
 
+/* @__NO_SIDE_EFFECTS__ */
 function normalised(check: (raw: string) => FilenameCheck) {
   return v.rawTransform<string, string>(({ dataset, addIssue, NEVER }) => {
     const result = check(dataset.value);
@@ -30,14 +38,14 @@ export const uploadFileInput = v.pipe(
     content: v.optional(
       v.pipe(
         v.string('must be a string (the file as UTF-8 text)'),
-        v.check((text) => Buffer.byteLength(text, 'utf8') <= MAX_UPLOAD_BYTES, `must be at most ${MAX_UPLOAD_BYTES} bytes of UTF-8`),
+        v.check((text) => Buffer.byteLength(text, 'utf8') <= MAX_UPLOAD_BYTES, CONTENT_SIZE_RULE),
       ),
     ),
     content_base64: v.optional(
       v.pipe(
         v.string('must be a string (the file as base64)'),
         v.regex(BASE64, 'must be standard base64 (A-Z a-z 0-9 + /, padded with =), no spaces or line breaks'),
-        v.check((text) => (text.length / 4) * 3 <= MAX_UPLOAD_BYTES + 2, `must decode to at most ${MAX_UPLOAD_BYTES} bytes`),
+        v.check((text) => (text.length / 4) * 3 <= MAX_UPLOAD_BYTES + 2, BASE64_SIZE_RULE),
       ),
     ),
     content_type: v.optional(v.pipe(v.string('must be a string'), v.maxLength(200, 'at most 200 characters'), v.regex(MEDIA_TYPE_PATTERN, 'must be a media type such as text/html; charset=utf-8'))),

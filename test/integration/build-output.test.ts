@@ -67,6 +67,19 @@ describe('schemas: a bundle builds only those of its function', () => {
     for (const other of [messages.setupInput, messages.ordinaryRule, messages.downloadLinksInput, messages.linksInput]) expect(text).not.toContain(other);
   });
 
+  it('each market-code and hosting function carries its own input schema and not its neighbours\'', () => {
+    // code_count's multiple-of-10 000 rule: the only user of valibot's multipleOf (type "multiple_of").
+    const codeCountStep = '"multiple_of"';
+    const outputChoice = 'must be "both", "text" or "lines"';
+    const oneContent = 'give exactly one of content (UTF-8 text) and content_base64';
+    expect(bundleText('applyCode')).toContain(codeCountStep);
+    expect(bundleText('applyCode')).not.toContain(outputChoice);
+    expect(bundleText('applyCodeDownload')).toContain(outputChoice);
+    expect(bundleText('applyCodeDownload')).not.toContain(codeCountStep);
+    expect(bundleText('uploadStaticFile')).toContain(oneContent);
+    expect(bundleText('getStaticHostingDomain')).not.toContain(oneContent);
+  });
+
   it('the functions that use a schema still carry it', () => {
     expect(bundleText('setupQRCodeJump')).toContain(messages.setupInput);
     expect(bundleText('addJumpQRCode')).toContain(messages.ordinaryRule);
