@@ -25,7 +25,8 @@ const openVersion = v.picklist([1, 2, 3], 'must be 1 (develop), 2 (trial) or 3 (
 /**
  * Messages with a number in them are constants of their own: a template literal in a schema's
  * arguments keeps esbuild from dropping the schema from bundles that do not use it
- * (scripts/pure-schemas.ts); so does an object spread, so each rule lists its fields.
+ * (scripts/pure-schemas.ts). So does an object spread, which is why the rules share their fields
+ * through ordinaryRuleWith (a helper marked free of side effects) rather than a spread object.
  */
 const DEBUG_URLS_RULE = `at most ${MAX_DEBUG_URLS} test links`;
 const SERVICE_ACCOUNT_PREFIX_RULE = `must start with ${SERVICE_ACCOUNT_PREFIX} for service-account rules`;
@@ -54,11 +55,18 @@ function checkDebugUrls<T extends WithDebugUrls>({ dataset, addIssue }: v.RawChe
   });
 }
 
+/** An ordinary-link rule's fields and `extra` after them, with its test links checked against its prefix. */
+/* @__NO_SIDE_EFFECTS__ */
+function ordinaryRuleWith<E extends v.ObjectEntries>(extra: E) {
+  return v.pipe(
+    v.strictObject({ prefix, permit_sub_rule: permitSubRule, path: pagePath, open_version: openVersion, debug_url: debugUrls, ...extra }),
+    // The output has prefix and debug_url as typed above; TypeScript cannot see it through the generic `extra`.
+    v.rawCheck((context) => checkDebugUrls(context as unknown as v.RawCheckContext<WithDebugUrls>)),
+  );
+}
+
 /** Rule of "scan an ordinary link QR code to open the Mini Program". */
-export const ordinaryRule = v.pipe(
-  v.strictObject({ prefix, permit_sub_rule: permitSubRule, path: pagePath, open_version: openVersion, debug_url: debugUrls, is_edit: isEdit }),
-  v.rawCheck((context) => checkDebugUrls(context)),
-);
+export const ordinaryRule = ordinaryRuleWith({ is_edit: isEdit });
 
 const publish = v.optional(v.boolean('must be true or false'), false);
 const dryRun = v.optional(v.boolean('must be true or false (true: only read, and answer what each step would do)'), false);
@@ -68,25 +76,10 @@ const dryRun = v.optional(v.boolean('must be true or false (true: only read, and
  * CloudBase environment whose static hosting serves the verification file, whether to publish,
  * and `dry_run` (read only; answer what each step would do).
  */
-export const setupInput = v.pipe(
-  v.strictObject({
-    prefix,
-    permit_sub_rule: permitSubRule,
-    path: pagePath,
-    open_version: openVersion,
-    debug_url: debugUrls,
-    env: envId,
-    publish,
-    dry_run: dryRun,
-  }),
-  v.rawCheck((context) => checkDebugUrls(context)),
-);
+export const setupInput = ordinaryRuleWith({ env: envId, publish, dry_run: dryRun });
 
 /** deployStaticSite's `qrcode_rule`: the rule fields setupQRCodeJump takes, and `publish`. */
-export const qrcodeRuleInput = v.pipe(
-  v.strictObject({ prefix, permit_sub_rule: permitSubRule, path: pagePath, open_version: openVersion, debug_url: debugUrls, publish }),
-  v.rawCheck((context) => checkDebugUrls(context)),
-);
+export const qrcodeRuleInput = ordinaryRuleWith({ publish });
 
 /** `dry_run` as both workflow functions take it. */
 export const dryRunInput = dryRun;
