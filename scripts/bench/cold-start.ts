@@ -21,7 +21,7 @@ import { preparePlatform } from './platform-setup';
 import type { Row } from './report';
 import { coldStartScenarios, type Scenario } from './scenarios';
 import { servedRequests } from './served-requests';
-import { max, median } from './stats';
+import { max, median, sideBySide } from './stats';
 
 const SECTION = '1 cold start (fresh process, median)';
 /**
@@ -111,15 +111,14 @@ export async function coldStartRows(): Promise<Row[]> {
       const target = thirdParty ? 1.0 : 1.3;
       // Ours and the peer were sampled in turns, run by run: each run's pair gives one ratio.
       const peerSamples = thirdParty ? peers.nodeSdk.samples : peers.bare.samples;
-      const pairsOf = (ours: readonly number[], theirs: readonly number[]) => ours.map((value, run) => [value, theirs[run] ?? Number.NaN] as const);
       const details = { samples: samples.wallMs.map((ms) => Math.round(ms)), bareMs: Math.round(bare.wall), wxServerSdkMs: Math.round(median(peers.wxServerSdk.samples.wallMs)), nodeSdkMs: Math.round(nodeSdk.wall) };
       // The floor: a fresh process making the same requests raw, the least any client spends (no floor for third-party rows, judged against node-sdk).
       const floor = floors.get(scenario);
       const floorName = floor === undefined ? '' : `its ${floor.requests} requests raw (node:http)`;
-      const wallFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.wallMs), unit: 'ms' as const }, floorPairs: pairsOf(floor.samples.wallMs, peerSamples.wallMs) };
-      const rssFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.peakRssMiB), unit: 'MiB' as const }, floorPairs: pairsOf(floor.samples.peakRssMiB, peerSamples.peakRssMiB) };
-      rows.push({ id: `cold.${scenario.key}.wall`, section: SECTION, label: `${scenario.label}: load + 1 call, wall`, ours: { value: median(samples.wallMs), unit: 'ms' }, peer: wallPeer, pairs: pairsOf(samples.wallMs, peerSamples.wallMs), target: { of: 'ratio', op: '<=', value: target }, ...wallFloor, details });
-      rows.push({ id: `cold.${scenario.key}.rss`, section: SECTION, label: `${scenario.label}: load + 1 call, peak RSS`, ours: { value: median(samples.peakRssMiB), unit: 'MiB' }, peer: rssPeer, pairs: pairsOf(samples.peakRssMiB, peerSamples.peakRssMiB), target: { of: 'ratio', op: '<=', value: target }, ...rssFloor, details: { samples: samples.peakRssMiB.map((mib) => Number(mib.toFixed(1))), source: peakRssSource() } });
+      const wallFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.wallMs), unit: 'ms' as const }, floorPairs: sideBySide(floor.samples.wallMs, peerSamples.wallMs) };
+      const rssFloor = floor === undefined ? {} : { floor: { name: floorName, value: median(floor.samples.peakRssMiB), unit: 'MiB' as const }, floorPairs: sideBySide(floor.samples.peakRssMiB, peerSamples.peakRssMiB) };
+      rows.push({ id: `cold.${scenario.key}.wall`, section: SECTION, label: `${scenario.label}: load + 1 call, wall`, ours: { value: median(samples.wallMs), unit: 'ms' }, peer: wallPeer, pairs: sideBySide(samples.wallMs, peerSamples.wallMs), target: { of: 'ratio', op: '<=', value: target }, ...wallFloor, details });
+      rows.push({ id: `cold.${scenario.key}.rss`, section: SECTION, label: `${scenario.label}: load + 1 call, peak RSS`, ours: { value: median(samples.peakRssMiB), unit: 'MiB' }, peer: rssPeer, pairs: sideBySide(samples.peakRssMiB, peerSamples.peakRssMiB), target: { of: 'ratio', op: '<=', value: target }, ...rssFloor, details: { samples: samples.peakRssMiB.map((mib) => Number(mib.toFixed(1))), source: peakRssSource() } });
       if (floor !== undefined) {
         rows.push({
           id: `cold.${scenario.key}.floor`,
@@ -127,7 +126,7 @@ export async function coldStartRows(): Promise<Row[]> {
           label: `${scenario.label}: floor, its ${floor.requests} requests raw (node:http), wall`,
           ours: { value: median(floor.samples.wallMs), unit: 'ms' },
           peer: bareWallPeer,
-          pairs: pairsOf(floor.samples.wallMs, peers.bare.samples.wallMs),
+          pairs: sideBySide(floor.samples.wallMs, peers.bare.samples.wallMs),
           details: { samples: floor.samples.wallMs.map((ms) => Math.round(ms)), peakRssMiB: Number(median(floor.samples.peakRssMiB).toFixed(1)) },
         });
       }

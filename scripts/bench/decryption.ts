@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { encryptCodePackage } from '../../shared/marketcode/decrypt';
 import { runMeasured } from './measured-process';
 import type { Row } from './report';
-import { median } from './stats';
+import { median, sideBySide } from './stats';
 
 const SECTION = '4 decryption (fresh process each, median)';
 const WORKER = join(__dirname, 'decrypt-worker.ts');
@@ -56,10 +56,10 @@ export async function decryptionRows(): Promise<Row[]> {
         const wrong = results[mode].find((result) => result.codeCount !== codes);
         if (wrong !== undefined) throw new Error(`decryption bench (${mode}): ${wrong.codeCount} codes, not ${codes}`);
       }
-      const perRun = (mode: Mode) => results[mode].map((result) => (codes / result.ms) * 1000);
-      const throughput = (mode: Mode) => median(perRun(mode));
+      const perRun = Object.fromEntries(MODES.map((mode) => [mode, results[mode].map((result) => (codes / result.ms) * 1000)])) as Record<Mode, number[]>;
+      const throughput = (mode: Mode) => median(perRun[mode]);
       // The modes ran in turns, run by run: each run's pair gives one ratio (report.ts).
-      const pairs = (mode: Mode, peer: Mode) => perRun(mode).map((value, run) => [value, perRun(peer)[run] ?? Number.NaN] as const);
+      const pairs = (mode: Mode, peer: Mode) => sideBySide(perRun[mode], perRun[peer]);
       const peak = (mode: Mode) => median(results[mode].map((result) => result.peakExtraMiB));
       const size = `${codes.toLocaleString('en-US')} codes (${packageMiB.toFixed(1)} MiB base64)`;
       const details = Object.fromEntries(MODES.map((mode) => [mode, { ms: results[mode].map((result) => Number(result.ms.toFixed(1))), peakExtraMiB: results[mode].map((result) => Number(result.peakExtraMiB.toFixed(1))) }]));

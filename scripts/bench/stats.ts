@@ -17,3 +17,11 @@ export function median(samples: readonly number[]): number {
 export function max(samples: readonly number[]): number {
   return samples.length === 0 ? Number.NaN : Math.max(...samples);
 }
+
+/**
+ * Two series sampled in turns, run by run, as [ours, peer] pairs (report.ts takes a row's ratio as
+ * the median of the pairs' ratios). A run the peer lacks pairs with NaN.
+ */
+export function sideBySide(ours: readonly number[], peer: readonly number[]): Array<readonly [number, number]> {
+  return ours.map((value, run) => [value, peer[run] ?? Number.NaN] as const);
+}
