@@ -107,9 +107,14 @@ const sideFilesOutside: Plugin = {
   },
 };
 
-/** Whether a built bundle may load a side file (it names the file). */
+/** Whether a bundle's text may load a side file (it names the file). */
+function namesSideFile(bundleText: string, file: string): boolean {
+  return bundleText.includes(`"./${file}"`);
+}
+
+/** Whether a built bundle may load a side file. */
 export function loadsSideFile(name: string, file: string): boolean {
-  return readFileSync(bundlePath(name), 'utf8').includes(`"./${file}"`);
+  return namesSideFile(readFileSync(bundlePath(name), 'utf8'), file);
 }
 
 export async function buildFunctions(names: readonly string[] = functionNames()): Promise<void> {
@@ -122,9 +127,10 @@ export async function buildFunctions(names: readonly string[] = functionNames())
       Promise.resolve().then(() => writeOpenApi()),
     ]);
     for (const name of names) {
+      const bundleText = readFileSync(bundlePath(name), 'utf8');
       for (const side of SIDE_FILES) {
         const target = join(dirname(bundlePath(name)), side.file);
-        if (loadsSideFile(name, side.file)) copyFileSync(join(scratch, side.file), target);
+        if (namesSideFile(bundleText, side.file)) copyFileSync(join(scratch, side.file), target);
         else rmSync(target, { force: true });
       }
     }
