@@ -45,13 +45,28 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/**
+ * Kills what is left of the process group `pgid` (helper processes that outlive the browser). A
+ * killed process writes nothing more; its zombie may linger until PID 1 reaps it, which need not be
+ * waited for.
+ */
+function killGroup(pgid: number | undefined): void {
+  if (pgid === undefined) return;
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+}
+
 /** Starts headless Chromium (a fresh profile, removed on close). */
 export async function launchChromium(executable: string): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'wxopen-chromium-'));
   const child: ChildProcess = spawn(
     executable,
     ['--headless=new', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--no-default-browser-check', '--disable-extensions', '--hide-scrollbars', `--user-data-dir=${profile}`, 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
+    // A process group of its own: at close, the helper processes the browser started go with it.
+    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true },
   );
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;
@@ -133,8 +148,9 @@ export async function launchChromium(executable: string): Promise<Browser> {
       toBrowser.destroy();
       fromBrowser.destroy();
       child.stderr?.destroy();
-      // Chromium's helper processes can still be writing into the profile for a moment after the
-      // browser process exits (ENOTEMPTY): Node retries those with a growing wait.
+      // Chromium's helper processes can outlive the browser process and still write into the
+      // profile (ENOTEMPTY on removal): the whole group is killed first, then removal retries a while.
+      killGroup(child.pid);
       rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
